@@ -1,0 +1,36 @@
+"""The FastAPI app. Models and presets load once, in the lifespan, before the first request."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from neural_backend import __version__
+from neural_backend.api.routes import ROUTERS
+from neural_backend.config import Settings, resolve_device
+from neural_backend.generators import GENERATORS
+from neural_backend.presets import load_presets
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        app.state.settings = settings
+        app.state.presets = load_presets(settings.presets_dir)
+        app.state.device = resolve_device(settings.device)
+        app.state.generators = dict(GENERATORS)
+        app.state.models = {}  # neural models, filled here as they ship
+        yield
+
+    app = FastAPI(
+        title="Weathering backend",
+        version=__version__,
+        description="Tileable weathering textures, decay maps and aged images for Blender.",
+        lifespan=lifespan,
+    )
+    for router in ROUTERS:
+        app.include_router(router)
+    return app

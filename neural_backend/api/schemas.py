@@ -1,0 +1,71 @@
+"""Request and response bodies of the HTTP API."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from neural_backend.generators import DEFAULT_GENERATOR
+
+
+class HealthResponse(BaseModel):
+    status: Literal["ok"] = "ok"
+    version: str
+    device: str
+    generators: list[str] = Field(description="Texture generators that can be asked for")
+    models: list[str] = Field(description="Neural models loaded at start-up")
+    classes: list[str]
+
+
+class PbrResponse(BaseModel):
+    metallic: float
+    roughness_min: float
+    roughness_max: float
+    bump_strength: float
+
+
+class WeatheringClass(BaseModel):
+    name: str
+    label: str
+    description: str
+    pbr: PbrResponse
+    growth: dict[str, float] = Field(description="Where it grows: weight of each cue, 0..1")
+    palette: list[str]
+
+
+class ClassesResponse(BaseModel):
+    classes: list[WeatheringClass]
+
+
+class TextureRequest(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    weathering_class: str = Field(alias="class", description="A name from GET /v1/classes")
+    size: int = Field(1024, ge=64, le=4096, description="Width and height in pixels")
+    seed: int = Field(0, ge=0, le=2**31 - 1, description="Same seed, same texture")
+    scale: float = Field(1.0, ge=0.125, le=16.0, description="Zoom: 2 makes features twice as large")
+    generator: str = Field(DEFAULT_GENERATOR, description="A name from GET /v1/health")
+    format: Literal["png", "npy"] = Field("png", description="png, or float32 .npy for linear data")
+    bit_depth: Literal[8, 16] = Field(8, description="PNG bit depth (ignored for npy)")
+
+
+class EncodedMap(BaseModel):
+    format: Literal["png", "npy"]
+    media_type: str
+    width: int
+    height: int
+    channels: int
+    colour_space: Literal["sRGB", "linear"]
+    data: str = Field(description="The file's bytes, base64")
+
+
+class TextureResponse(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    weathering_class: str = Field(alias="class")
+    size: int
+    seed: int
+    scale: float
+    generator: str
+    maps: dict[str, EncodedMap] = Field(description="albedo (sRGB), height and roughness (linear)")

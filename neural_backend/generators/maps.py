@@ -1,0 +1,19 @@
+"""The three maps every texture generator returns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class TextureMaps:
+    """albedo: (H, W, 3) sRGB in [0, 1]; height and roughness: (H, W) linear in [0, 1]."""
+
+    albedo: np.ndarray
+    height: np.ndarray
+    roughness: np.ndarray
+
+    def items(self) -> list[tuple[str, np.ndarray]]:
+        return [("albedo", self.albedo), ("height", self.height), ("roughness", self.roughness)]

@@ -1,0 +1,1 @@
+"""Everything that touches bpy; pure logic lives in ..core."""

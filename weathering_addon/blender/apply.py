@@ -1,0 +1,64 @@
+"""Put a fetched texture set on objects as weathering layers, all or nothing."""
+
+from __future__ import annotations
+
+import bpy
+
+from ..core.textures import TextureSet
+from . import images, layers, node_group
+
+
+def has_uvs(obj: bpy.types.Object) -> bool:
+    return obj.type == "MESH" and len(obj.data.uv_layers) > 0
+
+
+def layer_values(age: float, scale: float) -> dict:
+    return {"Age": age, "Scale": scale}
+
+
+def apply_texture_set(objects: list, texture_set: TextureSet, age: float, scale: float) -> int:
+    """Weather every material of the objects; on any error undo what this call did, re-raise.
+
+    A material shared by several objects gets one layer; it uses UVs only if all of them have
+    UVs, box projection otherwise. Returns the number of materials weathered.
+    """
+    directory_pack = images.texture_directory()[1]
+    snapshot = _Snapshot(objects)
+    try:
+        maps = images.load_texture_images(texture_set, pack=directory_pack)
+        uv_ok: dict = {}
+        for obj in objects:
+            for material in layers.object_materials(obj):
+                uv_ok[material] = uv_ok.get(material, True) and has_uvs(obj)
+        preset = texture_set.preset
+        for material, use_uv in uv_ok.items():
+            group = node_group.build_group(texture_set.order.key, preset, maps, use_uv)
+            layers.insert_layer(
+                material, group, preset["name"], preset["label"], layer_values(age, scale)
+            )
+        return len(uv_ok)
+    except Exception:
+        snapshot.restore()
+        raise
+
+
+class _Snapshot:
+    """Enough of the scene's state to take back a half-applied weathering."""
+
+    def __init__(self, objects: list):
+        self.objects = objects
+        self.layers_before = {
+            node.as_pointer()
+            for material in bpy.data.materials
+            for node in layers.layer_nodes(material)
+        }
+
+    def restore(self) -> None:
+        for material in list(bpy.data.materials):
+            for node in layers.layer_nodes(material):
+                if node.as_pointer() not in self.layers_before:
+                    layers.remove_layer(material, node)
+        for obj in self.objects:
+            layers.release_created_materials(obj)
+        layers.remove_unused_groups()
+        images.remove_unused_images()

@@ -1,0 +1,24 @@
+"""One file per user action; every operator is also a scripting API (bpy.ops.weathering.*)."""
+
+from .add_demo_scene import WEATHERING_OT_add_demo_scene
+from .backend import (
+    WEATHERING_OT_check_backend,
+    WEATHERING_OT_start_backend,
+    WEATHERING_OT_stop_backend,
+    stop_local_backend,
+)
+from .cancel import WEATHERING_OT_cancel
+from .remove import WEATHERING_OT_remove
+from .weather_selected import WEATHERING_OT_weather_selected
+
+CLASSES = (
+    WEATHERING_OT_weather_selected,
+    WEATHERING_OT_remove,
+    WEATHERING_OT_cancel,
+    WEATHERING_OT_start_backend,
+    WEATHERING_OT_stop_backend,
+    WEATHERING_OT_check_backend,
+    WEATHERING_OT_add_demo_scene,
+)
+
+__all__ = ["CLASSES", "stop_local_backend"]

@@ -1,0 +1,47 @@
+"""The extension's scene settings: one PointerProperty group, scene.weathering."""
+
+from __future__ import annotations
+
+import bpy
+
+from ..core import catalog
+from ..core.textures import SIZES
+
+_enum_cache: list = []  # Blender needs the item strings kept alive by Python
+
+
+def _class_items(self, context):
+    _enum_cache[:] = catalog.enum_items()
+    return _enum_cache
+
+
+class WeatheringSettings(bpy.types.PropertyGroup):
+    weathering_class: bpy.props.EnumProperty(
+        name="Class", items=_class_items, description="What kind of weathering to grow"
+    )
+    age: bpy.props.FloatProperty(
+        name="Age", default=0.5, min=0.0, max=1.0, subtype="FACTOR",
+        description="0: pristine, 1: fully weathered; decay only ever grows with age",
+    )
+    seed: bpy.props.IntProperty(
+        name="Seed", default=0, min=0, description="Same seed, same texture"
+    )
+    scale: bpy.props.FloatProperty(
+        name="Scale", default=1.0, min=0.01, max=1000.0,
+        description="Texture repeats per unit (per UV tile on meshes with UVs)",
+    )
+    texture_size: bpy.props.EnumProperty(
+        name="Texture Size", default="1024",
+        items=[(str(s), f"{s} px", f"Textures of {s}x{s} pixels") for s in SIZES],
+    )
+
+
+CLASSES = (WeatheringSettings,)
+
+
+def register_settings() -> None:
+    bpy.types.Scene.weathering = bpy.props.PointerProperty(type=WeatheringSettings)
+
+
+def unregister_settings() -> None:
+    del bpy.types.Scene.weathering

@@ -1,0 +1,1 @@
+"""Pure-Python core of the extension: importable and testable without Blender."""

@@ -1,0 +1,74 @@
+"""HTTP client for the Weathering backend (standard library only)."""
+
+from __future__ import annotations
+
+import json
+import socket
+import urllib.error
+import urllib.request
+
+
+class BackendError(Exception):
+    """The backend could not be reached or refused a request; the message is for the user."""
+
+
+class BackendClient:
+    def __init__(self, url: str, token: str = "", timeout: float = 60.0):
+        self.url = url.rstrip("/")
+        self.token = token
+        self.timeout = timeout
+        # The backend is local: never send its traffic (or its token) through a proxy.
+        self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+    def health(self) -> dict:
+        return self._request("GET", "/v1/health")
+
+    def classes(self) -> list[dict]:
+        return self._request("GET", "/v1/classes")["classes"]
+
+    def textures(self, request: dict) -> dict:
+        return self._request("POST", "/v1/textures", request)
+
+    def _request(self, method: str, path: str, body: dict | None = None) -> dict:
+        headers = {"Accept": "application/json"}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        request = urllib.request.Request(self.url + path, data, headers, method=method)
+        try:
+            with self._opener.open(request, timeout=self.timeout) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as error:
+            raise BackendError(
+                f"The backend at {self.url} refused {method} {path} "
+                f"({error.code}): {_detail(error)}"
+            ) from None
+        except (TimeoutError, socket.timeout):
+            raise BackendError(
+                f"The backend at {self.url} did not answer within {self.timeout:g} s"
+            ) from None
+        except (urllib.error.URLError, ConnectionError) as error:
+            reason = getattr(error, "reason", error)
+            raise BackendError(
+                f"Cannot reach the Weathering backend at {self.url} ({reason}). Start it with "
+                "'weathering serve' or the Start Backend button, or fix the URL in Preferences."
+            ) from None
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise BackendError(f"{self.url} answered, but not as a Weathering backend") from None
+
+
+def _detail(error: urllib.error.HTTPError) -> str:
+    """The backend's own words from an error body, where it sent JSON."""
+    try:
+        detail = json.loads(error.read() or b"{}").get("detail", error.reason)
+    except (json.JSONDecodeError, UnicodeDecodeError, AttributeError):
+        return str(error.reason)
+    if isinstance(detail, list):  # FastAPI's validation errors: say which field and why
+        return "; ".join(
+            f"{'.'.join(str(p) for p in item.get('loc', [])[1:])}: {item.get('msg')}"
+            for item in detail
+        )
+    return str(detail)
