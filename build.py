@@ -116,7 +116,14 @@ def command_test(pytest_args: list[str]) -> None:
 def command_demo() -> None:
     python = ensure_venv()
     zip_path = build_extension(python)
-    run(python, ROOT / "demo" / "run_demo.py", "--extension", zip_path, "--out", ROOT / "out" / "demo")
+    run(
+        python,
+        ROOT / "demo" / "run_demo.py",
+        "--extension",
+        zip_path,
+        "--out",
+        ROOT / "out" / "demo",
+    )
 
 
 COMMANDS = {"demo", "test", "extension"}

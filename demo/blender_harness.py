@@ -43,5 +43,6 @@ def configure(backend_url: str, python: str = sys.executable, timeout: float = 1
 
 
 def select_only(*names: str) -> None:
-    for obj in bpy.context.view_layer.objects:
+    # bpy.data, not the view layer's list, which lags behind objects linked a moment ago.
+    for obj in bpy.data.objects:
         obj.select_set(obj.name in names)

@@ -1,6 +1,6 @@
 """The built-in demo: build a scene, start a backend, weather it, render before and after.
 
-    .venv/bin/python demo/run_demo.py --extension dist/weathering-0.1.0.zip --out out/demo
+.venv/bin/python demo/run_demo.py --extension dist/weathering-0.1.0.zip --out out/demo
 """
 
 from __future__ import annotations

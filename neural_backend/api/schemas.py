@@ -44,7 +44,9 @@ class TextureRequest(BaseModel):
     weathering_class: str = Field(alias="class", description="A name from GET /v1/classes")
     size: int = Field(1024, ge=64, le=4096, description="Width and height in pixels")
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Same seed, same texture")
-    scale: float = Field(1.0, ge=0.125, le=16.0, description="Zoom: 2 makes features twice as large")
+    scale: float = Field(
+        1.0, ge=0.125, le=16.0, description="Zoom: 2 makes features twice as large"
+    )
     generator: str = Field(DEFAULT_GENERATOR, description="A name from GET /v1/health")
     format: Literal["png", "npy"] = Field("png", description="png, or float32 .npy for linear data")
     bit_depth: Literal[8, 16] = Field(8, description="PNG bit depth (ignored for npy)")

@@ -78,7 +78,9 @@ def build_demo_scene(scene: bpy.types.Scene) -> dict[str, bpy.types.Object]:
     objects = {
         "Barrel": _object(collection, "Barrel", _barrel, metal, (-1.6, -0.3, 0.6)),
         # The wall has no UVs on purpose: its layer uses box projection.
-        "Wall": _object(collection, "Wall", _box((3.2, 0.35, 1.8)), concrete, (0.9, 1.0, 0.9), False),
+        "Wall": _object(
+            collection, "Wall", _box((3.2, 0.35, 1.8)), concrete, (0.9, 1.0, 0.9), False
+        ),
         "Fence": _object(collection, "Fence", _fence, wood, (0.6, -0.8, 0.0)),
         "Ground": _object(collection, "Ground", _ground, ground, (0, 0, 0)),
     }

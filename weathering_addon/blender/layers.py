@@ -10,7 +10,7 @@ from . import node_group
 CLASS_PROPERTY = "weathering_class"
 CREATED_NODES = "weathering_created_nodes"  # on a material: nodes we added to give it a surface
 CREATED_MATERIAL = "weathering_created"  # on a material we made for an object that had none
-ADDED_SLOTS = "weathering_added_slots"  # on an object: slots we appended (count)
+ADDED_SLOTS = "weathering_added_slot"  # on an object that had no slot: we gave it one
 FILLED_SLOTS = "weathering_filled_slots"  # on an object: empty slots we filled (indices)
 
 
@@ -157,10 +157,10 @@ def release_created_materials(obj: bpy.types.Object) -> None:
         if ours_and_bare(slot.material):
             slot.material = None
     obj.pop(FILLED_SLOTS, None)
-    added = obj.get(ADDED_SLOTS, 0)
-    if added and ours_and_bare(obj.material_slots[-1].material):
-        for _ in range(added):
-            obj.data.materials.pop()
+    if obj.get(ADDED_SLOTS) and ours_and_bare(obj.material_slots[-1].material):
+        # We add a slot only to a mesh that had none, so clearing restores it exactly (and,
+        # unlike pop(), also shrinks the object's own slot list).
+        obj.data.materials.clear()
         del obj[ADDED_SLOTS]
     for material in [m for m in bpy.data.materials if m.get(CREATED_MATERIAL) and m.users == 0]:
         bpy.data.materials.remove(material)

@@ -14,20 +14,28 @@ class WeatheringPreferences(bpy.types.AddonPreferences):
     bl_idname = ADDON_ID
 
     backend_url: bpy.props.StringProperty(
-        name="Backend URL", default="http://127.0.0.1:8765",
+        name="Backend URL",
+        default="http://127.0.0.1:8765",
         description="Address of the Weathering backend (weathering serve)",
     )
     token: bpy.props.StringProperty(
-        name="Token", subtype="PASSWORD", default="",
+        name="Token",
+        subtype="PASSWORD",
+        default="",
         description="Bearer token, needed when the backend listens beyond this machine",
     )
     timeout: bpy.props.FloatProperty(
-        name="Timeout (s)", default=120.0, min=1.0, max=3600.0,
+        name="Timeout (s)",
+        default=120.0,
+        min=1.0,
+        max=3600.0,
         description="How long to wait for one answer from the backend",
     )
     python_path: bpy.props.StringProperty(
-        name="Backend Python", subtype="FILE_PATH", default="",
-        description="Python with neural_backend installed (e.g. .venv/bin/python), for Start Backend",
+        name="Backend Python",
+        subtype="FILE_PATH",
+        default="",
+        description="Python with neural_backend installed (.venv/bin/python) for Start Backend",
     )
 
     def draw(self, context):

@@ -20,18 +20,26 @@ class WeatheringSettings(bpy.types.PropertyGroup):
         name="Class", items=_class_items, description="What kind of weathering to grow"
     )
     age: bpy.props.FloatProperty(
-        name="Age", default=0.5, min=0.0, max=1.0, subtype="FACTOR",
+        name="Age",
+        default=0.5,
+        min=0.0,
+        max=1.0,
+        subtype="FACTOR",
         description="0: pristine, 1: fully weathered; decay only ever grows with age",
     )
     seed: bpy.props.IntProperty(
         name="Seed", default=0, min=0, description="Same seed, same texture"
     )
     scale: bpy.props.FloatProperty(
-        name="Scale", default=1.0, min=0.01, max=1000.0,
+        name="Scale",
+        default=1.0,
+        min=0.01,
+        max=1000.0,
         description="Texture repeats per unit (per UV tile on meshes with UVs)",
     )
     texture_size: bpy.props.EnumProperty(
-        name="Texture Size", default="1024",
+        name="Texture Size",
+        default="1024",
         items=[(str(s), f"{s} px", f"Textures of {s}x{s} pixels") for s in SIZES],
     )
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import socket
 import urllib.error
 import urllib.request
 
@@ -46,7 +45,7 @@ class BackendClient:
                 f"The backend at {self.url} refused {method} {path} "
                 f"({error.code}): {_detail(error)}"
             ) from None
-        except (TimeoutError, socket.timeout):
+        except TimeoutError:
             raise BackendError(
                 f"The backend at {self.url} did not answer within {self.timeout:g} s"
             ) from None

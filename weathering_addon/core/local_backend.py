@@ -50,7 +50,8 @@ class LocalBackend:
             if self.process.poll() is not None:
                 raise BackendError(
                     f"The backend exited at start-up (code {self.process.returncode}); is "
-                    f"neural_backend installed for {self.python!r}? See {self.log_path or 'its log'}"
+                    f"neural_backend installed for {self.python!r}? "
+                    f"See {self.log_path or 'its log'}"
                 )
             try:
                 client.health()

@@ -1,0 +1,166 @@
+import bpy
+import numpy as np
+import pytest
+
+from . import scene_tools
+
+ADDON = "bl_ext.user_default.weathering"
+
+
+def weather(**settings):
+    return bpy.ops.weathering.weather_selected(texture_size=256, **settings)
+
+
+def layers_of(material):
+    return [n for n in material.node_tree.nodes if n.get("weathering_class")]
+
+
+def test_installed_zip_is_enabled_with_its_ui(backend_url):
+    assert ADDON in bpy.context.preferences.addons
+    assert hasattr(bpy.types, "VIEW3D_PT_weathering")
+    for name in ("weather_selected", "remove", "start_backend", "stop_backend", "cancel"):
+        assert hasattr(bpy.ops.weathering, name)
+    assert bpy.context.scene.weathering.age == 0.5
+
+
+def test_every_material_gets_one_layer_with_the_right_projection(empty_scene):
+    objects = scene_tools.mixed_scene()
+    assert weather(weathering_class="rust", age=0.4, seed=2) == {"FINISHED"}
+    for obj in objects:
+        assert len(obj.material_slots) == 1 and obj.material_slots[0].material is not None
+        (layer,) = layers_of(obj.material_slots[0].material)
+        assert layer.inputs["Age"].default_value == pytest.approx(0.4)
+        has_uv = len(obj.data.uv_layers) > 0
+        assert layer.node_tree.name.endswith(" UV" if has_uv else " Box")
+        images = [n for n in layer.node_tree.nodes if n.bl_idname == "ShaderNodeTexImage"]
+        assert {n.projection for n in images} == {"FLAT" if has_uv else "BOX"}
+    spaces = {i.name.rsplit(" ", 1)[1]: i.colorspace_settings.name for i in bpy.data.images}
+    assert spaces == {"albedo": "sRGB", "height": "Non-Color", "roughness": "Non-Color"}
+
+
+def test_weathering_again_updates_the_layer_and_classes_stack(empty_scene):
+    (cube, *_) = scene_tools.mixed_scene()
+    weather(weathering_class="rust", age=0.3)
+    weather(weathering_class="rust", age=0.7)
+    weather(weathering_class="moss", age=0.2)
+    material = cube.material_slots[0].material
+    ages = {n["weathering_class"]: n.inputs["Age"].default_value for n in layers_of(material)}
+    assert ages == pytest.approx({"rust": 0.7, "moss": 0.2})
+    surface = material.node_tree.get_output_node("CYCLES").inputs["Surface"]
+    assert surface.links[0].from_node["weathering_class"] == "moss"  # the newest is on top
+
+
+def test_age_is_keyframeable(empty_scene):
+    (cube, *_) = scene_tools.mixed_scene()
+    weather(weathering_class="dirt", age=0.1)
+    (layer,) = layers_of(cube.material_slots[0].material)
+    assert layer.inputs["Age"].keyframe_insert("default_value", frame=1)
+    layer.inputs["Age"].default_value = 0.9
+    assert layer.inputs["Age"].keyframe_insert("default_value", frame=48)
+    bpy.context.scene.frame_set(48)
+    assert layer.inputs["Age"].default_value == pytest.approx(0.9)
+    bpy.context.scene.frame_set(1)
+    assert layer.inputs["Age"].default_value == pytest.approx(0.1)
+
+
+def test_remove_restores_every_material_exactly(empty_scene):
+    scene_tools.mixed_scene()
+    before = scene_tools.serialize_scene()
+    weather(weathering_class="rust", age=0.5)
+    weather(weathering_class="moss", age=0.5)
+    assert scene_tools.serialize_scene() != before
+    assert bpy.ops.weathering.remove() == {"FINISHED"}
+    assert scene_tools.serialize_scene() == before
+
+
+def test_remove_one_class_keeps_the_others(empty_scene):
+    (cube, *_) = scene_tools.mixed_scene()
+    weather(weathering_class="rust")
+    weather(weathering_class="moss")
+    bpy.ops.weathering.remove(weathering_class="rust")
+    assert [n["weathering_class"] for n in layers_of(cube.material_slots[0].material)] == ["moss"]
+
+
+def test_backend_down_is_a_clear_error_and_changes_nothing(empty_scene):
+    import blender_harness
+
+    scene_tools.mixed_scene()
+    before = scene_tools.serialize_scene()
+    dead = f"http://127.0.0.1:{blender_harness.free_port()}"
+    blender_harness.configure(dead)
+    with pytest.raises(RuntimeError, match=f"Cannot reach the Weathering backend at {dead}"):
+        weather(weathering_class="rust")
+    assert scene_tools.serialize_scene() == before
+
+
+def test_nothing_selected_is_a_clear_error(empty_scene):
+    scene_tools.mixed_scene()
+    for obj in bpy.context.view_layer.objects:
+        obj.select_set(False)
+    with pytest.raises(RuntimeError, match="Select at least one mesh object"):
+        weather(weathering_class="rust")
+
+
+def test_unknown_class_names_the_ones_offered(empty_scene):
+    scene_tools.mixed_scene()
+    with pytest.raises(RuntimeError, match="no class 'lava'; it offers dirt, moss"):
+        weather(weathering_class="lava")
+
+
+def test_render_changes_only_where_the_mask_is_set(empty_scene, tmp_path):
+    scene = empty_scene
+    objects = scene_tools.mixed_scene()
+    scene_tools.set_up_cycles(scene)
+    before = scene_tools.render(scene, tmp_path / "before.png")
+    weather(weathering_class="rust", age=0.6, seed=1)
+    after = scene_tools.render(scene, tmp_path / "after.png")
+    scene_tools.show_mask_instead({o.material_slots[0].material for o in objects})
+    mask = scene_tools.render(scene, tmp_path / "mask.png")[..., 0]
+
+    changed = np.abs(after - before).max(axis=-1) > 0.01
+    # The pixel filter spreads a masked point over its neighbours: grow the mask by a pixel.
+    near_mask = np.zeros_like(changed)
+    for dy in (-1, 0, 1):
+        for dx in (-1, 0, 1):
+            near_mask |= np.roll(mask > 0.002, (dy, dx), axis=(0, 1))
+    assert changed.any() and (mask > 0.5).any() and (mask < 0.002).any()
+    assert not (changed & ~near_mask).any(), "pixels changed where no decay is set"
+    # Rust over a red cube can come close to the red it covers, so not every pixel need differ.
+    assert changed[mask > 0.5].mean() > 0.75, "fully decayed pixels should look different"
+
+
+def test_decay_only_grows_with_age(empty_scene, tmp_path):
+    scene = empty_scene
+    objects = scene_tools.mixed_scene()
+    scene_tools.set_up_cycles(scene, samples=4)
+    materials = {o.material_slots[0].material for o in objects if o.material_slots}
+    masks = []
+    for age in (0.3, 0.6):
+        weather(weathering_class="moss", age=age, seed=4)
+        materials = {o.material_slots[0].material for o in objects}
+        if not masks:
+            scene_tools.show_mask_instead(materials)
+        masks.append(scene_tools.render(scene, tmp_path / f"mask{age}.png")[..., 0])
+    young, old = masks
+    assert (young <= old + 0.02).all()
+    assert old.sum() > 1.2 * young.sum()
+
+
+@pytest.mark.parametrize("saved_first", [True, False], ids=["saved-beside", "packed"])
+def test_saved_file_reopens_with_every_image(empty_scene, tmp_path, saved_first):
+    path = tmp_path / "aged.blend"
+    scene_tools.mixed_scene()
+    if saved_first:
+        bpy.ops.wm.save_as_mainfile(filepath=str(path))
+    weather(weathering_class="water_stain", age=0.5)
+    bpy.ops.wm.save_as_mainfile(filepath=str(path))
+    bpy.ops.wm.open_mainfile(filepath=str(path))
+    images = [i for i in bpy.data.images if i.get("weathering_texture_key")]
+    assert len(images) == 3
+    for image in images:
+        if saved_first:
+            assert image.packed_file is None
+            assert (tmp_path / "weathering_textures").exists()
+        else:
+            assert image.packed_file is not None
+        assert image.size[0] == 256 and image.has_data or image.pixels[:4]
