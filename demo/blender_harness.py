@@ -14,6 +14,7 @@ import tempfile
 os.environ.setdefault("BLENDER_USER_RESOURCES", tempfile.mkdtemp(prefix="weathering-blender-"))
 
 import bpy  # noqa: E402  (must come after the environment is set)
+import numpy as np  # noqa: E402
 
 ADDON = "bl_ext.user_default.weathering"
 
@@ -46,3 +47,13 @@ def select_only(*names: str) -> None:
     # bpy.data, not the view layer's list, which lags behind objects linked a moment ago.
     for obj in bpy.data.objects:
         obj.select_set(obj.name in names)
+
+
+def render(scene, path) -> np.ndarray:
+    """Render the scene's camera to path; return its RGB, top row first, as float32."""
+    scene.render.filepath = str(path)
+    bpy.ops.render.render(write_still=True)
+    image = bpy.data.images.load(str(path))
+    pixels = np.array(image.pixels[:], dtype=np.float32).reshape(image.size[1], image.size[0], -1)
+    bpy.data.images.remove(image)
+    return np.flipud(pixels[..., :3])

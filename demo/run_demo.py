@@ -30,15 +30,6 @@ def set_up_render(scene, width: int, height: int, samples: int) -> None:
     scene.render.image_settings.file_format = "PNG"
 
 
-def render(scene, path: Path) -> np.ndarray:
-    scene.render.filepath = str(path)
-    bpy.ops.render.render(write_still=True)
-    image = bpy.data.images.load(str(path))
-    pixels = np.array(image.pixels[:], dtype=np.float32).reshape(image.size[1], image.size[0], -1)
-    bpy.data.images.remove(image)
-    return np.flipud(pixels[..., :3])
-
-
 def weather(objects: list[str], weathering_class: str, age: float, seed: int) -> None:
     blender_harness.select_only(*objects)
     bpy.ops.weathering.weather_selected(
@@ -77,12 +68,12 @@ def main() -> None:
         scene = bpy.context.scene
         set_up_render(scene, width, height, args.samples)
         step(f"rendering before ({width}x{height}, {args.samples} samples, Cycles CPU)")
-        before = render(scene, args.out / "before.png")
+        before = blender_harness.render(scene, args.out / "before.png")
         weather(["Barrel"], "rust", 0.6, seed=1)
         weather(["Wall"], "moss", 0.5, seed=2)
         weather(["Wall", "Fence"], "dirt", 0.55, seed=3)
         step("rendering after")
-        after = render(scene, args.out / "after.png")
+        after = blender_harness.render(scene, args.out / "after.png")
         write_compare(before, after, args.out / "compare.png")
         bpy.ops.wm.save_as_mainfile(filepath=str(args.out / "demo.blend"))
         step(f"wrote {args.out}/before.png, after.png, compare.png and demo.blend")

@@ -1,10 +1,7 @@
 """Build small test scenes, render them and read what Blender made."""
 
-from pathlib import Path
-
 import bmesh
 import bpy
-import numpy as np
 from mathutils import Vector
 
 
@@ -103,15 +100,6 @@ def set_up_cycles(scene, width=96, height=64, samples=8):
     scene.view_settings.view_transform = "Standard"
     scene.render.image_settings.file_format = "PNG"
     scene.render.image_settings.color_depth = "16"
-
-
-def render(scene, path: Path) -> np.ndarray:
-    scene.render.filepath = str(path)
-    bpy.ops.render.render(write_still=True)
-    image = bpy.data.images.load(str(path))
-    pixels = np.array(image.pixels[:], dtype=np.float32).reshape(image.size[1], image.size[0], -1)
-    bpy.data.images.remove(image)
-    return pixels[..., :3]
 
 
 def show_mask_instead(materials) -> None:

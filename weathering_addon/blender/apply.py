@@ -12,20 +12,16 @@ def has_uvs(obj: bpy.types.Object) -> bool:
     return obj.type == "MESH" and len(obj.data.uv_layers) > 0
 
 
-def layer_values(age: float, scale: float) -> dict:
-    return {"Age": age, "Scale": scale}
-
-
 def apply_texture_set(objects: list, texture_set: TextureSet, age: float, scale: float) -> int:
     """Weather every material of the objects; on any error undo what this call did, re-raise.
 
     A material shared by several objects gets one layer; it uses UVs only if all of them have
     UVs, box projection otherwise. Returns the number of materials weathered.
     """
-    directory_pack = images.texture_directory()[1]
+    pack = images.texture_directory()[1]  # unsaved file: pack, since nothing is beside it
     snapshot = _Snapshot(objects)
     try:
-        maps = images.load_texture_images(texture_set, pack=directory_pack)
+        maps = images.load_texture_images(texture_set, pack=pack)
         uv_ok: dict = {}
         for obj in objects:
             for material in layers.object_materials(obj):
@@ -33,9 +29,8 @@ def apply_texture_set(objects: list, texture_set: TextureSet, age: float, scale:
         preset = texture_set.preset
         for material, use_uv in uv_ok.items():
             group = node_group.build_group(texture_set.order.key, preset, maps, use_uv)
-            layers.insert_layer(
-                material, group, preset["name"], preset["label"], layer_values(age, scale)
-            )
+            values = {"Age": age, "Scale": scale}
+            layers.insert_layer(material, group, preset["name"], preset["label"], values)
         return len(uv_ok)
     except Exception:
         snapshot.restore()
