@@ -12,13 +12,15 @@ def has_uvs(obj: bpy.types.Object) -> bool:
     return obj.type == "MESH" and len(obj.data.uv_layers) > 0
 
 
-def apply_texture_set(objects: list, texture_set: TextureSet, age: float, scale: float) -> int:
+def apply_texture_set(
+    objects: list, texture_set: TextureSet, age: float, scale: float, pack: bool
+) -> int:
     """Weather every material of the objects; on any error undo what this call did, re-raise.
 
     A material shared by several objects gets one layer; it uses UVs only if all of them have
-    UVs, box projection otherwise. Returns the number of materials weathered.
+    UVs, box projection otherwise. pack: the maps were written outside a saved file's folder.
+    Returns the number of materials weathered.
     """
-    pack = images.texture_directory()[1]  # unsaved file: pack, since nothing is beside it
     snapshot = _Snapshot(objects)
     try:
         maps = images.load_texture_images(texture_set, pack=pack)

@@ -53,14 +53,15 @@ class WEATHERING_OT_weather_selected(BackgroundOperator, bpy.types.Operator):
         self._age = self._setting(context, "age")
         self._scale = self._setting(context, "scale")
         client = backend_client(context)
-        directory = texture_directory()[0]
+        # Decided once: a file saved while textures are made still gets the maps it was sent.
+        directory, self._pack = texture_directory()
         return lambda progress: fetch_texture_set(client, order, directory, progress)
 
     def finish(self, context, texture_set):
         objects = [bpy.data.objects[n] for n in self._object_names if n in bpy.data.objects]
         if not objects:
             raise UserError("The objects to weather were deleted while textures were made")
-        count = apply_texture_set(objects, texture_set, self._age, self._scale)
+        count = apply_texture_set(objects, texture_set, self._age, self._scale, self._pack)
         self.report(
             {"INFO"},
             f"Weathered {count} material(s) on {len(objects)} object(s) with "
