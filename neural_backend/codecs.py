@@ -23,7 +23,8 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 
 def encode_png(image: np.ndarray, bit_depth: int = 8) -> bytes:
-    """Encode a float image in [0, 1], shape (H, W) or (H, W, 1|3|4), as PNG."""
+    """Encode a float image in [0, 1], or uint8 data written as is (8-bit only), shape (H, W) or
+    (H, W, 1|3|4), as PNG."""
     if bit_depth not in BIT_DEPTHS:
         raise ValueError(f"bit_depth must be one of {BIT_DEPTHS}, got {bit_depth}")
     pixels = image[..., None] if image.ndim == 2 else image
@@ -32,7 +33,12 @@ def encode_png(image: np.ndarray, bit_depth: int = 8) -> bytes:
         raise ValueError(f"PNG needs 1, 3 or 4 channels, got {channels}")
     peak = (1 << bit_depth) - 1
     dtype = ">u2" if bit_depth == 16 else "u1"
-    quantized = np.round(np.clip(pixels, 0.0, 1.0) * peak).astype(dtype)
+    if pixels.dtype == np.uint8:
+        if bit_depth != 8:
+            raise ValueError("uint8 data can only be written as an 8-bit PNG")
+        quantized = pixels
+    else:
+        quantized = np.round(np.clip(pixels, 0.0, 1.0) * peak).astype(dtype)
     rows = quantized.reshape(height, width * channels).view(np.uint8)
     # Filter type 0 (none) on every row: prefix each scanline with a zero byte.
     raw = np.concatenate([np.zeros((height, 1), np.uint8), rows], axis=1).tobytes()
@@ -62,3 +68,25 @@ def encode(image: np.ndarray, image_format: str, bit_depth: int = 8) -> bytes:
 
 def media_type(image_format: str) -> str:
     return "image/png" if image_format == "png" else "application/x-npy"
+
+
+class ImageDecodeError(ValueError):
+    """Bytes that are not an image we can read."""
+
+
+MAX_DECODED_PIXELS = 64 * 1024 * 1024  # 8192²: refuse decompression bombs before decoding
+
+
+def decode_image(data: bytes, mode: str = "RGB") -> np.ndarray:
+    """PNG/JPEG/... bytes → uint8 array: (H, W, 3) for mode RGB, (H, W) for mode L."""
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            if image.width * image.height > MAX_DECODED_PIXELS:
+                raise ImageDecodeError(
+                    f"image is {image.width}×{image.height}; the limit is 8192×8192"
+                )
+            return np.asarray(image.convert(mode))
+    except (UnidentifiedImageError, OSError, SyntaxError) as error:
+        raise ImageDecodeError(f"not a readable image ({error})") from None

@@ -14,12 +14,17 @@ def _default_textures_dir() -> Path:
     return REPO_ROOT / "textures"
 
 
+def _default_weights_dir() -> Path:
+    return REPO_ROOT / "neural_backend" / "weights"
+
+
 @dataclass
 class Settings:
     host: str = "127.0.0.1"
     port: int = 8765
     device: str = "auto"
     textures_dir: Path = field(default_factory=_default_textures_dir)
+    weights_dir: Path = field(default_factory=_default_weights_dir)
     max_texture_size: int = 4096
     min_texture_size: int = 64
 
@@ -35,6 +40,7 @@ class Settings:
         settings = cls(**values)
         settings.port = int(settings.port)
         settings.textures_dir = Path(settings.textures_dir)
+        settings.weights_dir = Path(settings.weights_dir)
         settings.max_texture_size = int(settings.max_texture_size)
         settings.min_texture_size = int(settings.min_texture_size)
         if settings.device not in DEVICES:

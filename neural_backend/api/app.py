@@ -9,7 +9,8 @@ from fastapi import FastAPI
 from neural_backend import __version__
 from neural_backend.api.routes import ROUTERS
 from neural_backend.config import Settings, resolve_device
-from neural_backend.generators import GENERATORS
+from neural_backend.generators import available_generators
+from neural_backend.pipeline.loading import load_available
 from neural_backend.presets import load_presets
 
 
@@ -21,8 +22,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.settings = settings
         app.state.presets = load_presets(settings.presets_dir)
         app.state.device = resolve_device(settings.device)
-        app.state.generators = dict(GENERATORS)
-        app.state.models = {}  # neural models, filled here as they ship
+        app.state.generators = available_generators(app.state.device, settings.weights_dir)
+        app.state.models = load_available(app.state.device, settings.weights_dir)
         yield
 
     app = FastAPI(

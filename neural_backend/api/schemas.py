@@ -48,6 +48,9 @@ class TextureRequest(BaseModel):
         1.0, ge=0.125, le=16.0, description="Zoom: 2 makes features twice as large"
     )
     generator: str = Field(DEFAULT_GENERATOR, description="A name from GET /v1/health")
+    variation: float = Field(
+        0.0, ge=0.0, le=1.0, description="Blend smoothly from this seed (0) to the next (1)"
+    )
     format: Literal["png", "npy"] = Field("png", description="png, or float32 .npy for linear data")
     bit_depth: Literal[8, 16] = Field(8, description="PNG bit depth (ignored for npy)")
 
@@ -69,5 +72,33 @@ class TextureResponse(BaseModel):
     size: int
     seed: int
     scale: float
+    variation: float
     generator: str
     maps: dict[str, EncodedMap] = Field(description="albedo (sRGB), height and roughness (linear)")
+
+
+class SegmentRequest(BaseModel):
+    image: str = Field(description="PNG or JPEG bytes, base64")
+    exit: Literal[1, 2, 3, "auto"] = Field(
+        "auto", description="1 fast and rough … 3 slow and precise; auto stops when confident"
+    )
+    budget_ms: float | None = Field(
+        None, gt=0, description="Time budget: the deepest exit that fits (overrides exit)"
+    )
+
+
+class SegmentResponse(BaseModel):
+    labels: EncodedMap = Field(description="8-bit PNG, one class index per pixel, input size")
+    class_names: list[str]
+    class_confidence: dict[str, float] = Field(description="Mean top probability per class found")
+    exit: int = Field(description="The exit that produced the labels")
+    ms: float = Field(description="Inference time in milliseconds")
+
+
+class HarmonizeRequest(BaseModel):
+    composite: str = Field(description="The composite image, PNG or JPEG bytes, base64")
+    mask: str = Field(description="Foreground mask, same size, PNG base64 (255 = pasted region)")
+
+
+class HarmonizeResponse(BaseModel):
+    image: EncodedMap = Field(description="The harmonized image, 8-bit sRGB PNG, full size")

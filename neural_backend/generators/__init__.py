@@ -1,16 +1,43 @@
-"""Texture generators behind one interface: generate(preset, size, seed, scale) -> TextureMaps."""
+"""Texture generators behind one interface:
+generate(preset, size, seed, scale=1.0, variation=0.0) -> TextureMaps.
+
+`gan` (the trained model, default) and `procedural` (the hand-built baseline, always there).
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 from neural_backend.generators import procedural
 from neural_backend.generators.maps import TextureMaps
-from neural_backend.presets import Preset
 
-Generator = Callable[[Preset, int, int, float], TextureMaps]
+Generator = Callable[..., TextureMaps]
 
-GENERATORS: dict[str, Generator] = {procedural.NAME: procedural.generate}
-DEFAULT_GENERATOR = procedural.NAME
+DEFAULT_GENERATOR = "gan"
+GENERATOR_NAMES = ("gan", procedural.NAME)
 
-__all__ = ["DEFAULT_GENERATOR", "GENERATORS", "Generator", "TextureMaps"]
+
+def available_generators(
+    device: str = "cpu", weights_dir: Path | None = None
+) -> dict[str, Generator]:
+    """Every generator that can run here: the GAN only when its weights are present."""
+    from neural_backend.generators.gan import NAME, GanTextures
+    from neural_backend.models.registry import WEIGHTS_DIR, load_model
+
+    generators: dict[str, Generator] = {procedural.NAME: procedural.generate}
+    try:
+        model, _ = load_model("texture_gan", weights_dir or WEIGHTS_DIR, device)
+    except FileNotFoundError:
+        return generators
+    generators[NAME] = GanTextures(model, device)
+    return generators
+
+
+__all__ = [
+    "DEFAULT_GENERATOR",
+    "GENERATOR_NAMES",
+    "Generator",
+    "TextureMaps",
+    "available_generators",
+]

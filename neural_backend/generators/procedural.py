@@ -27,11 +27,26 @@ def palette_ramp(tone: np.ndarray, palette: list[tuple[float, float, float]]) ->
     return np.stack(channels, axis=-1).astype(np.float32)
 
 
-def generate(preset: Preset, size: int, seed: int, scale: float = 1.0) -> TextureMaps:
+def generate(
+    preset: Preset, size: int, seed: int, scale: float = 1.0, variation: float = 0.0
+) -> TextureMaps:
     """Albedo (sRGB), height and roughness of one class at size x size pixels.
 
-    scale zooms: 2.0 makes every feature twice as large in pixels.
+    scale zooms: 2.0 makes every feature twice as large in pixels. variation in [0, 1] crossfades
+    towards the next seed's texture.
     """
+    maps = _generate(preset, size, seed, scale)
+    if not variation:
+        return maps
+    other = _generate(preset, size, seed + 1, scale)
+    blended = [
+        (1 - variation) * a + variation * b
+        for (_, a), (_, b) in zip(maps.items(), other.items(), strict=True)
+    ]
+    return TextureMaps(*(array.astype(np.float32) for array in blended))
+
+
+def _generate(preset: Preset, size: int, seed: int, scale: float) -> TextureMaps:
     recipe = preset.procedural
     rng = class_rng(preset, seed)
     feature = recipe["feature_px"] * scale

@@ -28,7 +28,7 @@ def decode(encoded: dict) -> np.ndarray:
 
 def test_png_maps_have_the_asked_size_depth_and_colour_space(client):
     body = post(client, size=128, bit_depth=16).json()
-    assert body["class"] == "rust" and body["generator"] == "procedural"
+    assert body["class"] == "rust" and body["generator"] == "gan"  # the trained model by default
     albedo, height = decode(body["maps"]["albedo"]), decode(body["maps"]["height"])
     assert albedo.shape == (128, 128, 3) and albedo.dtype == np.uint16
     assert height.shape == (128, 128)
@@ -36,8 +36,9 @@ def test_png_maps_have_the_asked_size_depth_and_colour_space(client):
     assert body["maps"]["roughness"]["colour_space"] == "linear"
 
 
-def test_npy_maps_are_linear_float32_that_tile(client):
-    body = post(client, size=128, format="npy", seed=9).json()
+@pytest.mark.parametrize("generator", ["gan", "procedural"])
+def test_npy_maps_are_linear_float32_that_tile(client, generator):
+    body = post(client, size=128, format="npy", seed=9, generator=generator).json()
     for name, encoded in body["maps"].items():
         image = decode(encoded)
         assert image.dtype == np.float32
@@ -49,15 +50,26 @@ def test_same_request_same_bytes(client):
     assert post(client, seed=11).content != post(client, seed=12).content
 
 
+def test_variation_walks_from_one_seed_to_the_next(client):
+    def albedo(**body):
+        return decode(post(client, format="npy", **body).json()["maps"]["albedo"])
+
+    start, end = albedo(seed=3), albedo(seed=4)
+    halfway = albedo(seed=3, variation=0.5)
+    assert np.allclose(albedo(seed=3, variation=1.0), end, atol=1e-5)
+    assert 0 < np.abs(halfway - start).mean() < np.abs(end - start).mean() * 1.5
+
+
 @pytest.mark.parametrize(
     "body, words",
     [
         ({"class": "lava"}, "unknown class 'lava'; allowed: dirt, moss"),
-        ({"generator": "magic"}, "unknown generator 'magic'; allowed: procedural"),
+        ({"generator": "magic"}, "unknown generator 'magic'; allowed: gan, procedural"),
         ({"size": 32}, "greater than or equal to 64"),
         ({"size": 8192}, "less than or equal to 4096"),
         ({"format": "jpeg"}, "'png' or 'npy'"),
         ({"seed": -1}, "greater than or equal to 0"),
+        ({"variation": 1.5}, "less than or equal to 1"),
     ],
 )
 def test_bad_requests_get_422_naming_the_value(client, body, words):

@@ -38,3 +38,67 @@ def test_size_out_of_range_is_refused(tmp_path, capsys):
     with pytest.raises(SystemExit):
         main(["textures", "--class", "rust", "--size", "32", "--out-dir", str(tmp_path)])
     assert "size must be 64..4096, got 32" in capsys.readouterr().err
+
+
+def test_segment_writes_label_maps_at_input_size_and_says_which_exit(tmp_path, capsys):
+    from PIL import Image
+
+    photo = tmp_path / "street.jpg"
+    Image.new("RGB", (150, 100), (90, 120, 200)).save(photo)
+    main(["segment", str(photo), "--out-dir", str(tmp_path / "out"), "--exit", "2"])
+    labels = iio.imread(tmp_path / "out" / "street.png")
+    assert labels.shape == (100, 150) and labels.max() <= 10
+    assert "street.jpg: exit 2" in capsys.readouterr().out
+
+
+def test_segment_names_a_missing_image(tmp_path):
+    with pytest.raises(SystemExit, match="nothing.jpg: no such file"):
+        main(["segment", str(tmp_path / "nothing.jpg"), "--out-dir", str(tmp_path)])
+
+
+def test_harmonize_then_evaluate_a_sample_folder(tmp_path, capsys):
+    import json
+
+    import numpy as np
+    from PIL import Image
+
+    rng = np.random.default_rng(0)
+    for name in ("a", "b"):
+        folder = tmp_path / "samples" / name
+        folder.mkdir(parents=True)
+        real = rng.integers(40, 200, (64, 96, 3)).astype(np.uint8)
+        mask = np.zeros((64, 96), np.uint8)
+        mask[16:48, 24:72] = 255
+        composite = real.copy()
+        composite[mask > 0] = np.clip(composite[mask > 0] * 1.4, 0, 255).astype(np.uint8)
+        for file, image in (("real", real), ("composite", composite), ("mask", mask)):
+            Image.fromarray(image).save(folder / f"{file}.png")
+    main(["harmonize", str(tmp_path / "samples"), "--out-dir", str(tmp_path / "out")])
+    assert iio.imread(tmp_path / "out" / "a.png").shape == (64, 96, 3)
+    capsys.readouterr()
+    main(["eval", "harmonization", "--data", str(tmp_path / "samples"), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert report["samples"] == 2
+    assert set(report) >= {"model", "composite", "reinhard", "share_worse_than_composite"}
+    assert report["composite"]["mse"] > 0 and report["composite"]["psnr"] < 100
+
+
+def test_evaluate_segmentation_reports_every_exit_and_adaptive(tiny_camvid, capsys):
+    import json
+
+    main(["eval", "segmentation", "--data", str(tiny_camvid), "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert [e["exit"] for e in report["exits"]] == [1, 2, 3]
+    assert all(e["ms_per_image"] > 0 and 0 <= e["miou"] <= 100 for e in report["exits"])
+    assert sum(report["adaptive"]["exits"].values()) == report["images"] == 2
+
+
+def test_evaluate_textures_reports_baselines_and_floor(tiny_textures, capsys):
+    import json
+
+    main(["eval", "textures", "--data", str(tiny_textures), "--json", "--count", "4"])
+    report = json.loads(capsys.readouterr().out)
+    moss = report["classes"]["moss"]
+    assert set(moss["spectrum"]) == {"gan", "procedural", "floor"}
+    assert moss["seam_ratio"]["gan"] < 1.1 < moss["seam_ratio"]["photo_crops"]
+    assert 0 <= report["two_sample_accuracy"]["gan"] <= 1

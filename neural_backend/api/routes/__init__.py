@@ -1,5 +1,5 @@
 """One router per resource."""
 
-from neural_backend.api.routes import classes, health, textures
+from neural_backend.api.routes import classes, harmonize, health, segment, textures
 
-ROUTERS = (health.router, classes.router, textures.router)
+ROUTERS = (health.router, classes.router, textures.router, segment.router, harmonize.router)

@@ -1,9 +1,7 @@
-import base64
-
 from fastapi import APIRouter, HTTPException, Request
 
-from neural_backend.api.schemas import EncodedMap, TextureRequest, TextureResponse
-from neural_backend.codecs import encode, media_type
+from neural_backend.api.encoding import encode_map
+from neural_backend.api.schemas import TextureRequest, TextureResponse
 
 router = APIRouter(prefix="/v1", tags=["textures"])
 
@@ -21,23 +19,22 @@ def create_texture(body: TextureRequest, request: Request) -> TextureResponse:
     state = request.app.state
     preset = _choose(body.weathering_class, state.presets, "class")
     generate = _choose(body.generator, state.generators, "generator")
-    maps = generate(preset, body.size, body.seed, body.scale)
-    encoded = {}
-    for name, image in maps.items():
-        encoded[name] = EncodedMap(
-            format=body.format,
-            media_type=media_type(body.format),
-            width=image.shape[1],
-            height=image.shape[0],
-            channels=1 if image.ndim == 2 else image.shape[2],
-            colour_space="sRGB" if name == "albedo" else "linear",
-            data=base64.b64encode(encode(image, body.format, body.bit_depth)).decode("ascii"),
+    try:
+        maps = generate(preset, body.size, body.seed, body.scale, body.variation)
+    except ValueError as error:  # e.g. a class the GAN was not trained on
+        raise HTTPException(422, str(error)) from None
+    encoded = {
+        name: encode_map(
+            image, body.format, body.bit_depth, "sRGB" if name == "albedo" else "linear"
         )
+        for name, image in maps.items()
+    }
     return TextureResponse(
         weathering_class=preset.name,
         size=body.size,
         seed=body.seed,
         scale=body.scale,
+        variation=body.variation,
         generator=body.generator,
         maps=encoded,
     )

@@ -1,0 +1,45 @@
+"""Images in and out of JSON bodies: base64 file bytes, with errors a client can act on."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+
+import numpy as np
+from fastapi import HTTPException
+
+from neural_backend.api.schemas import EncodedMap
+from neural_backend.codecs import ImageDecodeError, decode_image, encode, media_type
+
+
+def encode_map(
+    image: np.ndarray, image_format: str = "png", bit_depth: int = 8, colour_space: str = "sRGB"
+) -> EncodedMap:
+    return EncodedMap(
+        format=image_format,
+        media_type=media_type(image_format),
+        width=image.shape[1],
+        height=image.shape[0],
+        channels=1 if image.ndim == 2 else image.shape[2],
+        colour_space=colour_space,
+        data=base64.b64encode(encode(image, image_format, bit_depth)).decode("ascii"),
+    )
+
+
+def decode_field(name: str, data: str, mode: str = "RGB") -> np.ndarray:
+    """A base64 image field of a request, or a 422 that names the field."""
+    try:
+        raw = base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise HTTPException(422, f"{name}: not valid base64") from None
+    try:
+        return decode_image(raw, mode)
+    except ImageDecodeError as error:
+        raise HTTPException(422, f"{name}: {error}") from None
+
+
+def require_model(state, name: str):
+    """The loaded model, or a 503 saying which weights are missing."""
+    if name not in state.models:
+        raise HTTPException(503, f"the {name} model is not loaded: its weights are missing")
+    return state.models[name]

@@ -1,0 +1,21 @@
+from fastapi import APIRouter, HTTPException, Request
+
+from neural_backend.api.encoding import decode_field, encode_map, require_model
+from neural_backend.api.schemas import HarmonizeRequest, HarmonizeResponse
+
+router = APIRouter(prefix="/v1", tags=["harmonize"])
+
+
+@router.post("/harmonize", response_model=HarmonizeResponse)
+def harmonize(body: HarmonizeRequest, request: Request) -> HarmonizeResponse:
+    """The composite with its masked region matched to the scene; nothing else changes."""
+    harmonizer = require_model(request.app.state, "harmonization")
+    composite = decode_field("composite", body.composite)
+    mask = decode_field("mask", body.mask, mode="L")
+    if mask.shape != composite.shape[:2]:
+        raise HTTPException(
+            422,
+            f"mask is {mask.shape[1]}×{mask.shape[0]} but composite is "
+            f"{composite.shape[1]}×{composite.shape[0]}; they must match",
+        )
+    return HarmonizeResponse(image=encode_map(harmonizer.harmonize(composite, mask)))

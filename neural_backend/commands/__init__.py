@@ -1,0 +1,5 @@
+"""One module per `weathering` sub-command: register(subparsers) adds it, run(args) runs it."""
+
+from neural_backend.commands import evaluate, harmonize, segment, serve, textures, train
+
+COMMANDS = (serve, textures, segment, harmonize, train, evaluate)

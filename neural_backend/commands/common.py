@@ -1,0 +1,47 @@
+"""Helpers the commands share: devices, reading images, failing with a message."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from neural_backend.codecs import ImageDecodeError, decode_image
+from neural_backend.config import DEVICES, Settings, resolve_device
+
+
+def add_device(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--device", choices=DEVICES, default=None, help="compute device (default auto)"
+    )
+    parser.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+
+
+def device_from(args: argparse.Namespace) -> str:
+    import torch
+
+    if getattr(args, "threads", None):
+        torch.set_num_threads(args.threads)
+    try:
+        return resolve_device(Settings.from_env(device=args.device).device)
+    except (RuntimeError, ValueError) as error:
+        sys.exit(str(error))
+
+
+def read_image(path: Path, mode: str = "RGB") -> np.ndarray:
+    try:
+        return decode_image(Path(path).read_bytes(), mode)
+    except FileNotFoundError:
+        sys.exit(f"{path}: no such file")
+    except ImageDecodeError as error:
+        sys.exit(f"{path}: {error}")
+
+
+def require_weights(loader, *args):
+    """Run a model loader; a missing weights file becomes a message, not a traceback."""
+    try:
+        return loader(*args)
+    except FileNotFoundError as error:
+        sys.exit(f"{error}. Train it with `weathering train …` or restore neural_backend/weights/.")

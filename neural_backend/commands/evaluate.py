@@ -1,0 +1,75 @@
+"""weathering eval MODEL --data DIR [--json]: the metrics the README reports, with baselines."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+MODELS = ("textures", "segmentation", "harmonization")
+
+
+def register(commands) -> None:
+    parser = commands.add_parser("eval", help="evaluate a trained model on held-out data")
+    parser.add_argument("model", choices=MODELS)
+    parser.add_argument("--data", type=Path, required=True, help="evaluation data folder")
+    parser.add_argument("--json", action="store_true", help="print the report as JSON")
+    parser.add_argument("--split", default="val", help="segmentation: CamVid split to score")
+    parser.add_argument(
+        "--write-samples",
+        type=Path,
+        default=None,
+        help="harmonization: also save the samples scored (NAME/composite|mask|real.png)",
+    )
+    parser.add_argument("--count", type=int, default=32, help="textures: crops per set and class")
+    parser.add_argument(
+        "--weights-dir", type=Path, default=None, help="default: the shipped weights"
+    )
+    parser.add_argument(
+        "--threads", type=int, default=None, help="CPU threads (timings depend on it)"
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> None:
+    import torch
+
+    from neural_backend.models.registry import WEIGHTS_DIR
+
+    if args.threads:
+        torch.set_num_threads(args.threads)  # evaluation runs on the CPU, where timings matter
+    weights = args.weights_dir or WEIGHTS_DIR
+    if not args.data.is_dir():
+        sys.exit(f"--data {args.data} is not a folder")
+    try:
+        report = _evaluate(args, weights)
+    except FileNotFoundError as error:
+        sys.exit(str(error))
+    print(json.dumps(report, indent=2) if args.json else _as_text(report))
+
+
+def _evaluate(args, weights: Path) -> dict:
+    if args.model == "segmentation":
+        from neural_backend.eval.segmentation import evaluate
+
+        return evaluate(args.data, args.split, weights)
+    if args.model == "harmonization":
+        from neural_backend.eval.harmonization import evaluate
+
+        return evaluate(args.data, weights, write_to=args.write_samples)
+    from neural_backend.eval.texture_gan import evaluate
+
+    return evaluate(args.data, weights, count=args.count)
+
+
+def _as_text(report: dict, indent: str = "") -> str:
+    lines = []
+    for key, value in report.items():
+        if isinstance(value, dict):
+            lines += [f"{indent}{key}:", _as_text(value, indent + "  ")]
+        elif isinstance(value, float):
+            lines.append(f"{indent}{key}: {value:.4g}")
+        else:
+            lines.append(f"{indent}{key}: {value}")
+    return "\n".join(lines)

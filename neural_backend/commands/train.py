@@ -1,0 +1,42 @@
+"""weathering train MODEL --data DIR: train a model and write its weights, card and curves."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from neural_backend.config import Settings
+
+
+def register(commands) -> None:
+    from neural_backend.train import TRAINERS
+
+    parser = commands.add_parser("train", help="train a model on data you pass with --data")
+    models = parser.add_subparsers(dest="model", required=True)
+    for name, trainer in TRAINERS.items():
+        model = models.add_parser(name, help=trainer.__doc__.splitlines()[0])
+        model.add_argument("--data", type=Path, required=True, help="training data folder")
+        model.add_argument(
+            "--out-dir",
+            type=Path,
+            default=Settings().weights_dir,
+            help="where weights, card and curves go (default: the shipped ones)",
+        )
+        model.add_argument("--resume", type=Path, default=None, help="weights folder to start from")
+        model.add_argument("--seed", type=int, default=0)
+        model.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
+        trainer.add_arguments(model)
+        model.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> None:
+    import torch
+
+    from neural_backend.train import TRAINERS
+
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    if not args.data.is_dir():
+        sys.exit(f"--data {args.data} is not a folder")
+    TRAINERS[args.model].train(args)

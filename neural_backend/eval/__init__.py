@@ -1,0 +1,1 @@
+"""Evaluation, one file per model; `weathering eval MODEL --data DIR --json` runs them."""

@@ -1,0 +1,135 @@
+"""`weathering eval textures`: the GAN beside the procedural generator and the real-vs-real floor.
+
+For each class, real crops come from two disjoint halves of the photos (left and right): the
+distance between the halves is the floor no generator can be expected to beat. Generated and
+procedural crops are compared with the right halves, so all three distances are alike.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from neural_backend.config import Settings
+from neural_backend.data.texture_photos import TexturePhoto, load_all, random_crop
+from neural_backend.eval import texture_metrics as metrics
+from neural_backend.generators import procedural
+from neural_backend.generators.gan import GanTextures
+from neural_backend.models.registry import WEIGHTS_DIR, load_model
+from neural_backend.presets import load_presets
+
+CROP = 128  # output pixels; a 1024² texture covers a 1024-pixel photo, so crops compare 1:1
+TILE = 256
+
+
+def _half(photo: TexturePhoto, side: int) -> TexturePhoto:
+    width = photo.maps.shape[-1] // 2
+    cut = slice(0, width) if side == 0 else slice(width, 2 * width)
+    opacity = None if photo.opacity is None else photo.opacity[:, cut]
+    return TexturePhoto(photo.name, photo.maps[..., cut], opacity, photo.has_height)
+
+
+def real_crops(photos: list[TexturePhoto], side: int, count: int, rng) -> torch.Tensor:
+    halves = [_half(p, side) for p in photos]
+    return torch.stack([random_crop(halves[i % len(halves)], CROP, rng)[:3] for i in range(count)])
+
+
+def tile_crops(tiles: torch.Tensor, rng) -> torch.Tensor:
+    """Two random crops per tile, taken across the wrap as often as not."""
+    crops = []
+    for tile in tiles:
+        for _ in range(2):
+            top, left = rng.integers(0, TILE, 2)
+            crops.append(torch.roll(tile, (-int(top), -int(left)), dims=(1, 2))[:, :CROP, :CROP])
+    return torch.stack(crops)
+
+
+def evaluate(data: Path, weights_dir: Path = WEIGHTS_DIR, count: int = 32, seed: int = 0) -> dict:
+    rng = np.random.default_rng(seed)
+    gan = GanTextures(load_model("texture_gan", weights_dir)[0])
+    presets = load_presets(Settings.from_env().presets_dir)
+    photos = load_all(data, pixel_scale=1)
+    report: dict = {"crop": CROP, "classes": {}}
+    pooled = {"real": [], "gan": [], "procedural": []}
+    for name, class_photos in photos.items():
+        if name not in gan.classes or name not in presets:
+            report["classes"][name] = {"skipped": "the GAN or the presets do not know this class"}
+            continue
+        label = gan.classes.index(name)
+        real_a, real_b = (
+            real_crops(class_photos, 0, count, rng),
+            real_crops(class_photos, 1, count, rng),
+        )
+        tiles = count // 2
+        gan_tiles = torch.stack(
+            [gan.generate_maps(label, TILE, 1000 + s, 1.0, 0.0)[:3] for s in range(tiles)]
+        )
+        proc_tiles = torch.stack(
+            [
+                torch.from_numpy(procedural.generate(presets[name], TILE, 1000 + s).albedo).permute(
+                    2, 0, 1
+                )
+                for s in range(tiles)
+            ]
+        )
+        gan_crops, proc_crops = tile_crops(gan_tiles, rng), tile_crops(proc_tiles, rng)
+        report["classes"][name] = _class_report(
+            real_a, real_b, gan_tiles, gan_crops, proc_tiles, proc_crops, class_photos
+        )
+        pooled["real"] += [real_a, real_b]
+        pooled["gan"].append(gan_crops)
+        pooled["procedural"].append(proc_crops)
+    real = torch.cat(pooled["real"])
+    report["two_sample_accuracy"] = {
+        "gan": metrics.two_sample_accuracy(real, torch.cat(pooled["gan"])),
+        "procedural": metrics.two_sample_accuracy(real, torch.cat(pooled["procedural"])),
+    }
+    scored = [c for c in report["classes"].values() if "skipped" not in c]
+    report["targets"] = {
+        "seam_ratio_max": max(c["seam_ratio"]["gan"] for c in scored),
+        "classes_within_1.5x_floor_spectrum": sum(
+            c["spectrum"]["gan"] <= 1.5 * c["spectrum"]["floor"] for c in scored
+        ),
+        "classes_within_1.5x_floor_colour": sum(
+            c["colour"]["gan"] <= 1.5 * c["colour"]["floor"] for c in scored
+        ),
+        "classes_better_than_procedural": sum(
+            c["spectrum"]["gan"] < c["spectrum"]["procedural"]
+            and c["colour"]["gan"] < c["colour"]["procedural"]
+            for c in scored
+        ),
+        "classes": len(scored),
+        "max_ncc_with_training_crops": max(c["max_ncc_with_photos"] for c in scored),
+    }
+    return report
+
+
+def _class_report(real_a, real_b, gan_tiles, gan_crops, proc_tiles, proc_crops, photos) -> dict:
+    return {
+        "seam_ratio": {
+            "gan": metrics.seam_ratio(gan_tiles),
+            "procedural": metrics.seam_ratio(proc_tiles),
+            "photo_crops": metrics.seam_ratio(real_a),
+        },
+        "spectrum": {
+            "gan": metrics.spectrum_distance(gan_crops, real_b),
+            "procedural": metrics.spectrum_distance(proc_crops, real_b),
+            "floor": metrics.spectrum_distance(real_a, real_b),
+        },
+        "colour": {
+            "gan": metrics.colour_distance(gan_crops, real_b),
+            "procedural": metrics.colour_distance(proc_crops, real_b),
+            "floor": metrics.colour_distance(real_a, real_b),
+        },
+        "diversity": {
+            "gan": metrics.diversity(gan_crops),
+            "procedural": metrics.diversity(proc_crops),
+            "real": metrics.diversity(torch.cat([real_a, real_b])),
+        },
+        # 64-pixel windows of the samples, searched over every position of every photo.
+        "max_ncc_with_photos": metrics.max_normalized_cross_correlation(
+            gan_crops[:8, :, :64, :64], [p.maps for p in photos]
+        ),
+    }

@@ -1,0 +1,73 @@
+"""The trained texture GAN behind the generator interface: maps of any size that tile exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from neural_backend.generators.maps import TextureMaps
+from neural_backend.layers.circular import circular_resize
+from neural_backend.models.texture_gan import CELL, Latent, TextureGenerator
+from neural_backend.presets import Preset
+
+NAME = "gan"
+# Beyond this many generated pixels a side, zooming out is done by resampling, not generating:
+# it bounds memory (about 5 GB at 4096²) whatever size and scale are asked for.
+MAX_GENERATED = 4096
+
+
+class GanTextures:
+    """generate(preset, size, seed, scale, variation) with a loaded generator."""
+
+    def __init__(self, model: TextureGenerator, device: str = "cpu"):
+        self.model = model.to(device).eval()
+        self.device = device
+        self.classes = list(model.config.classes)
+
+    def __call__(
+        self, preset: Preset, size: int, seed: int, scale: float = 1.0, variation: float = 0.0
+    ) -> TextureMaps:
+        if preset.name not in self.classes:
+            raise ValueError(
+                f"the texture GAN was not trained on {preset.name!r}; "
+                f"it knows {', '.join(self.classes)}"
+            )
+        maps = self.generate_maps(self.classes.index(preset.name), size, seed, scale, variation)
+        albedo, height = maps[:3].permute(1, 2, 0).numpy(), maps[3].numpy()
+        return TextureMaps(albedo, height, roughness_from(albedo, height, preset))
+
+    @torch.no_grad()
+    def generate_maps(
+        self, label: int, size: int, seed: int, scale: float, variation: float
+    ) -> torch.Tensor:
+        """(4, size, size) float tensor on the CPU: albedo RGB and height."""
+        generated = size / (self.model.config.pixel_scale * scale)
+        cells = int(np.clip(round(generated / CELL), 1, MAX_GENERATED // CELL))
+        latent = self._latent(seed, cells)
+        if variation:
+            latent = latent.blend(self._latent(seed + 1, cells), float(variation))
+        maps = self.model(latent, torch.tensor([label], device=self.device))
+        return circular_resize(maps, size)[0].clamp(0, 1).float().cpu()
+
+    def _latent(self, seed: int, cells: int) -> Latent:
+        # Sampled on the CPU: the same seed gives the same texture on every machine and device.
+        latent = Latent.sample(self.model.config, 1, cells, torch.Generator().manual_seed(seed))
+        return Latent(
+            latent.local.to(self.device),
+            latent.global_.to(self.device),
+            latent.phase.to(self.device),
+        )
+
+
+def roughness_from(albedo: np.ndarray, height: np.ndarray, preset: Preset) -> np.ndarray:
+    """Roughness within the preset's range: dark and low (pits, crust) is rough, bright and high
+    (exposed, polished) is smoother. There are no measured roughness maps to learn from."""
+    luminance = albedo @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    tone = 0.7 * (1 - _stretch(luminance)) + 0.3 * (1 - _stretch(height))
+    low, high = preset.pbr["roughness_min"], preset.pbr["roughness_max"]
+    return (low + (high - low) * tone).astype(np.float32)
+
+
+def _stretch(field: np.ndarray) -> np.ndarray:
+    lo, hi = np.percentile(field, [1, 99])
+    return np.clip((field - lo) / max(hi - lo, 1e-6), 0, 1)

@@ -1,0 +1,1 @@
+"""The three neural models; create and load them through registry.py."""

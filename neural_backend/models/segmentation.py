@@ -1,0 +1,146 @@
+"""Multi-exit segmentation network with self-distillation (issue 4).
+
+An encoder of three levels (1/8, 1/16, 1/32 of the input) and a decoder with a classifier at each
+level. Exit 1 needs only the stem and the first level; exit 2 adds the second level and a fusion;
+exit 3 adds the deepest level, a pooled global context and a decoder back to 1/4 resolution.
+`iter_exits` computes the levels lazily, so stopping at an exit really skips everything deeper.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from neural_backend.layers.blocks import ConvBNReLU, Downsample, SeparableResidual
+
+# ImageNet-like statistics; the network takes RGB in [0, 1] and normalizes inside.
+_MEAN = (0.485, 0.456, 0.406)
+_STD = (0.229, 0.224, 0.225)
+
+
+@dataclass(frozen=True)
+class SegmentationConfig:
+    num_classes: int = 11
+    widths: tuple[int, int, int, int] = (32, 64, 128, 256)
+    depths: tuple[int, int, int] = (2, 4, 6)
+    head_width: int = 64
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> SegmentationConfig:
+        return cls(**{key: tuple(v) if isinstance(v, list) else v for key, v in data.items()})
+
+
+class Classifier(nn.Sequential):
+    def __init__(self, in_ch: int, width: int, num_classes: int):
+        super().__init__(
+            ConvBNReLU(in_ch, width), nn.Dropout2d(0.1), nn.Conv2d(width, num_classes, 1)
+        )
+
+
+class Fuse(nn.Module):
+    """Upsample a deeper feature, project it to the shallower width, add, refine."""
+
+    def __init__(self, deep_ch: int, shallow_ch: int):
+        super().__init__()
+        self.project = ConvBNReLU(deep_ch, shallow_ch, kernel=1)
+        self.refine = SeparableResidual(shallow_ch)
+
+    def forward(self, deep: Tensor, shallow: Tensor) -> Tensor:
+        deep = F.interpolate(deep, size=shallow.shape[-2:], mode="bilinear", align_corners=False)
+        return self.refine(self.project(deep) + shallow)
+
+
+class GlobalContext(nn.Module):
+    """Image-level pooling added back everywhere: the deepest exit knows the whole scene."""
+
+    def __init__(self, channels: int):
+        super().__init__()
+        self.project = nn.Sequential(nn.Conv2d(channels, channels, 1), nn.ReLU(inplace=True))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x + self.project(x.mean(dim=(2, 3), keepdim=True))
+
+
+def _level(in_ch: int, out_ch: int, depth: int, dilations: tuple[int, ...] = (1,)) -> nn.Sequential:
+    blocks = [SeparableResidual(out_ch, dilations[i % len(dilations)]) for i in range(depth)]
+    return nn.Sequential(Downsample(in_ch, out_ch), *blocks)
+
+
+class SegmentationNet(nn.Module):
+    num_exits = 3
+
+    def __init__(self, config: SegmentationConfig = SegmentationConfig()):
+        super().__init__()
+        self.config = config
+        w0, w1, w2, w3 = config.widths
+        d1, d2, d3 = config.depths
+        k, h = config.num_classes, config.head_width
+        self.register_buffer("mean", torch.tensor(_MEAN).view(1, 3, 1, 1), persistent=False)
+        self.register_buffer("std", torch.tensor(_STD).view(1, 3, 1, 1), persistent=False)
+        self.stem = nn.Sequential(ConvBNReLU(3, 16, stride=2), ConvBNReLU(16, w0, stride=2))
+        self.level1 = _level(w0, w1, d1)
+        self.level2 = _level(w1, w2, d2, dilations=(1, 2))
+        self.level3 = nn.Sequential(_level(w2, w3, d3, dilations=(1, 2, 4)), GlobalContext(w3))
+        self.fuse2 = Fuse(w2, w1)
+        self.fuse3_16 = Fuse(w3, w2)
+        self.fuse3_8 = Fuse(w2, w1)
+        self.fuse3_4 = Fuse(w1, w0)
+        self.exit1 = Classifier(w1, h // 2, k)
+        self.exit2 = Classifier(w1, h, k)
+        self.exit3 = Classifier(w0, h, k)
+
+    def iter_exits(self, image: Tensor) -> Iterator[Tensor]:
+        """Yield each exit's logits (at its own resolution), computing deeper levels on demand."""
+        x = (image - self.mean) / self.std
+        quarter = self.stem(x)
+        eighth = self.level1(quarter)
+        yield self.exit1(eighth)
+        sixteenth = self.level2(eighth)
+        fused2 = self.fuse2(sixteenth, eighth)
+        yield self.exit2(fused2)
+        deepest = self.level3(sixteenth)
+        up16 = self.fuse3_16(deepest, sixteenth)
+        up8 = self.fuse3_8(up16, fused2)
+        up4 = self.fuse3_4(up8, quarter)
+        yield self.exit3(up4)
+
+    def forward(self, image: Tensor) -> list[Tensor]:
+        """All exits' logits at the input's resolution (training and distillation)."""
+        return [upsample_logits(logits, image.shape[-2:]) for logits in self.iter_exits(image)]
+
+
+def upsample_logits(logits: Tensor, size: tuple[int, int]) -> Tensor:
+    return F.interpolate(logits, size=size, mode="bilinear", align_corners=False)
+
+
+def confidence(logits: Tensor) -> Tensor:
+    """Mean over pixels of the top class probability, one value per image."""
+    return logits.softmax(dim=1).amax(dim=1).flatten(1).mean(dim=1)
+
+
+@torch.no_grad()
+def predict(
+    model: SegmentationNet, image: Tensor, exit: int | None = None, threshold: float | None = None
+) -> tuple[Tensor, int]:
+    """Logits at the input's size and the exit that produced them.
+
+    Give `exit` (1..N) to stop there, or `threshold` to stop at the first exit whose confidence
+    reaches it (adaptive). Deeper levels than the one used are never computed.
+    """
+    if (exit is None) == (threshold is None):
+        raise ValueError("give exactly one of exit or threshold")
+    if exit is not None and not 1 <= exit <= model.num_exits:
+        raise ValueError(f"exit must be 1..{model.num_exits}, got {exit}")
+    for index, logits in enumerate(model.iter_exits(image), start=1):
+        if index == exit or index == model.num_exits:
+            break
+        if threshold is not None and bool((confidence(logits) >= threshold).all()):
+            break
+    return upsample_logits(logits, image.shape[-2:]), index

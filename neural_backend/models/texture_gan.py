@@ -1,0 +1,182 @@
+"""Conditional periodic spatial GAN for tileable weathering textures (issue 3).
+
+The generator is fully convolutional with circular padding and wrap-safe upsampling only, so a
+latent grid of L×L cells becomes a 16L×16L texture that tiles exactly, for any L. Its latent has
+three parts, as in PSGAN (Bergmann et al. 2017): local noise per cell (what varies from place to
+place), a global vector per texture (its overall character), and periodic sinusoids with learned
+wave vectors (regular structure). A learned class embedding joins them.
+Output channels: albedo (sRGB, 3), height (1).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+from torch.nn.utils import spectral_norm
+
+from neural_backend.layers.circular import CircularConv2d, PixelNorm, circular_upsample
+
+CELL = 16  # output pixels per latent cell: four ×2 upsamplings
+
+
+@dataclass(frozen=True)
+class TextureGANConfig:
+    classes: tuple[str, ...] = (
+        "dirt",
+        "moss",
+        "peeling_paint",
+        "rust",
+        "water_stain",
+        "weathered_concrete",
+    )
+    local_dim: int = 20
+    global_dim: int = 32
+    periodic_waves: int = 4
+    class_dim: int = 16
+    widths: tuple[int, ...] = (128, 96, 64, 48, 24)
+    disc_widths: tuple[int, ...] = (32, 64, 128, 192)
+    # Output pixels per generated pixel: training reads photos at 1/pixel_scale of their size,
+    # which keeps CPU training affordable; the output is upsampled (wrap-safe) to full size.
+    pixel_scale: int = 2
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> TextureGANConfig:
+        return cls(**{key: tuple(v) if isinstance(v, list) else v for key, v in data.items()})
+
+
+@dataclass
+class Latent:
+    """Everything random about one batch of textures; a seed makes it reproducible."""
+
+    local: Tensor  # (B, local_dim, L, L)
+    global_: Tensor  # (B, global_dim)
+    phase: Tensor  # (B, waves)
+
+    @classmethod
+    def sample(cls, config: TextureGANConfig, batch: int, cells: int, generator=None, device="cpu"):
+        def normal(*shape):
+            return torch.randn(*shape, generator=generator, device=device)
+
+        # Global parts first: a seed keeps its overall character at every size.
+        global_ = normal(batch, config.global_dim)
+        phase = (
+            torch.rand(batch, config.periodic_waves, generator=generator, device=device)
+            * 2
+            * math.pi
+        )
+        return cls(normal(batch, config.local_dim, cells, cells), global_, phase)
+
+    def blend(self, other: Latent, t: float) -> Latent:
+        """Spherical blend: every point on the way is as likely a latent as the ends."""
+        return Latent(
+            _slerp(self.local, other.local, t),
+            _slerp(self.global_, other.global_, t),
+            self.phase + t * _wrap_angle(other.phase - self.phase),
+        )
+
+
+def _slerp(a: Tensor, b: Tensor, t: float) -> Tensor:
+    return math.cos(t * math.pi / 2) * a + math.sin(t * math.pi / 2) * b
+
+
+def _wrap_angle(angle: Tensor) -> Tensor:
+    return torch.remainder(angle + math.pi, 2 * math.pi) - math.pi
+
+
+class PeriodicField(nn.Module):
+    """Sinusoids with a learned wave vector per class and a random phase per texture.
+
+    Wave vectors are rounded to whole cycles per tile (straight-through, so they still learn), so
+    every sinusoid, and with it the texture, wraps exactly at any tile size. They depend on the
+    class only, not on the seed: blending two seeds then only shifts phases, never jumps.
+    """
+
+    def __init__(self, classes: int, waves: int):
+        super().__init__()
+        self.waves = waves
+        self.wave = nn.Embedding(classes, 2 * waves)
+        nn.init.uniform_(self.wave.weight, -1.0, 1.0)
+
+    def forward(self, class_index: Tensor, phase: Tensor, cells: int) -> Tensor:
+        # Cycles per cell, bounded so the shortest period is two cells.
+        frequency = 0.5 * torch.tanh(self.wave(class_index)).view(-1, self.waves, 2)
+        cycles = frequency * cells
+        cycles = cycles + (torch.round(cycles) - cycles).detach()
+        position = torch.arange(cells, device=phase.device, dtype=phase.dtype) / cells
+        angle = (
+            2
+            * math.pi
+            * (
+                cycles[..., 0, None, None] * position[:, None]
+                + cycles[..., 1, None, None] * position[None, :]
+            )
+        )
+        return torch.sin(angle + phase[..., None, None])
+
+
+class UpBlock(nn.Module):
+    def __init__(self, in_ch: int, out_ch: int):
+        super().__init__()
+        self.conv1 = CircularConv2d(in_ch, out_ch)
+        self.conv2 = CircularConv2d(out_ch, out_ch)
+        self.norm = PixelNorm()
+
+    def forward(self, x: Tensor) -> Tensor:
+        x = self.norm(F.leaky_relu(self.conv1(circular_upsample(x)), 0.2))
+        return self.norm(F.leaky_relu(self.conv2(x), 0.2))
+
+
+class TextureGenerator(nn.Module):
+    def __init__(self, config: TextureGANConfig = TextureGANConfig()):
+        super().__init__()
+        self.config = config
+        c = config
+        self.class_embedding = nn.Embedding(len(c.classes), c.class_dim)
+        code_dim = c.global_dim + c.class_dim
+        self.periodic = PeriodicField(len(c.classes), c.periodic_waves)
+        in_ch = c.local_dim + code_dim + c.periodic_waves
+        self.stem = nn.Sequential(
+            CircularConv2d(in_ch, c.widths[0]), nn.LeakyReLU(0.2), PixelNorm()
+        )
+        self.blocks = nn.Sequential(
+            *(UpBlock(a, b) for a, b in zip(c.widths[:-1], c.widths[1:], strict=False))
+        )
+        self.to_maps = CircularConv2d(c.widths[-1], 4)
+
+    def forward(self, latent: Latent, class_index: Tensor) -> Tensor:
+        """(B, 4, 16L, 16L): albedo in [0, 1] (sRGB) and height in [0, 1]."""
+        cells = latent.local.shape[-1]
+        code = torch.cat([latent.global_, self.class_embedding(class_index)], dim=1)
+        spatial = code[..., None, None].expand(-1, -1, cells, cells)
+        periodic = self.periodic(class_index, latent.phase, cells)
+        x = self.stem(torch.cat([latent.local, spatial, periodic], dim=1))
+        return torch.sigmoid(self.to_maps(self.blocks(x)))
+
+
+class Discriminator(nn.Module):
+    """Strided convolutions with spectral norm and a class projection (Miyato & Koyama 2018).
+
+    Sees albedo and height; plain zero padding is right here, since it judges crops, not tiles.
+    """
+
+    def __init__(self, config: TextureGANConfig = TextureGANConfig()):
+        super().__init__()
+        self.config = config
+        layers, in_ch = [], 4
+        for width in config.disc_widths:
+            layers += [spectral_norm(nn.Conv2d(in_ch, width, 4, 2, 1)), nn.LeakyReLU(0.2)]
+            in_ch = width
+        self.features = nn.Sequential(*layers)
+        self.linear = spectral_norm(nn.Linear(in_ch, 1))
+        self.projection = spectral_norm(nn.Embedding(len(config.classes), in_ch))
+
+    def forward(self, maps: Tensor, class_index: Tensor) -> Tensor:
+        pooled = self.features(maps * 2 - 1).sum(dim=(2, 3))
+        return self.linear(pooled)[:, 0] + (self.projection(class_index) * pooled).sum(dim=1)

@@ -1,0 +1,1 @@
+"""What the API and the CLI run: models wrapped with their pre- and post-processing."""

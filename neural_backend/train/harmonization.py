@@ -1,0 +1,156 @@
+"""Train the harmonization network on composites made from CamVid photos and our textures.
+
+Loss: squared error normalized by the foreground's area (as in Sofiiuk et al. 2021), so small
+objects count as much as large ones and the untouched background cannot dilute the signal.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from PIL import Image
+from torch import Tensor
+
+from neural_backend.config import Settings
+from neural_backend.data.camvid import load_split
+from neural_backend.data.composites import Pair, camvid_pairs
+from neural_backend.generators import procedural
+from neural_backend.models.registry import count_parameters, create_model, load_model, save_model
+from neural_backend.presets import load_presets
+from neural_backend.train.common import TrainingLog, cosine_lr, provenance
+from neural_backend.train.curves import write_curves
+
+NAME = "harmonization"
+TRAIN_SHAPE = (192, 256)  # CamVid's 360×480 at the working size the network runs at
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--steps", type=int, default=1800)
+    parser.add_argument("--batch", type=int, default=8)
+    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--eval-every", type=int, default=300)
+    parser.add_argument(
+        "--weathering-share",
+        type=float,
+        default=0.25,
+        help="fraction of pairs that paste one of our textures",
+    )
+
+
+def resized_split(data: Path, split: str):
+    samples = load_split(data, split)
+    size = TRAIN_SHAPE[::-1]
+    images = np.stack(
+        [np.asarray(Image.fromarray(i).resize(size, Image.BILINEAR)) for i in samples.images]
+    )
+    labels = np.stack(
+        [np.asarray(Image.fromarray(i).resize(size, Image.NEAREST)) for i in samples.labels]
+    )
+    return images, labels, samples.ignore_index
+
+
+def texture_bank(count_per_class: int = 6) -> list[np.ndarray]:
+    """Albedo tiles of every class from the procedural generator: weathering to paste."""
+    presets = load_presets(Settings.from_env().presets_dir)
+    return [
+        procedural.generate(p, 256, seed, 1.0).albedo
+        for p in presets.values()
+        for seed in range(count_per_class)
+    ]
+
+
+def to_batch(pairs: list[Pair]) -> tuple[Tensor, Tensor, Tensor]:
+    def stack(key):
+        return torch.from_numpy(np.stack([getattr(p, key) for p in pairs]))
+
+    return (
+        stack("composite").permute(0, 3, 1, 2),
+        stack("mask")[:, None],
+        stack("real").permute(0, 3, 1, 2),
+    )
+
+
+def foreground_normalized_mse(
+    output: Tensor, real: Tensor, mask: Tensor, min_area: float = 100.0
+) -> Tensor:
+    error = ((output - real) ** 2).sum(dim=(1, 2, 3))
+    area = mask.sum(dim=(1, 2, 3)).clamp_min(min_area) * 3
+    return (error / area).mean()
+
+
+@torch.no_grad()
+def validation_mse(model, batch) -> tuple[float, float]:
+    """Model and composite MSE on the 0–255 scale."""
+    composite, mask, real = batch
+    model.eval()
+    output = model(composite, mask)
+    return float(((output - real) * 255).pow(2).mean()), float(
+        ((composite - real) * 255).pow(2).mean()
+    )
+
+
+def train(args: argparse.Namespace) -> None:
+    started = time.time()
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    images, labels, ignore = resized_split(args.data, "train")
+    val_images, val_labels, _ = resized_split(args.data, "val")
+    textures = texture_bank()
+    val_batch = to_batch(camvid_pairs(val_images, val_labels, ignore, seed=1234, textures=textures))
+    model = load_model(NAME, args.resume)[0].train() if args.resume else create_model(NAME)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl")
+    best = float("inf")
+    for step in range(1, args.steps + 1):
+        for group in optimizer.param_groups:
+            group["lr"] = cosine_lr(step, args.steps, args.lr, warmup=100)
+        chosen = rng.integers(0, len(images), args.batch)
+        pairs = camvid_pairs(
+            images[chosen],
+            labels[chosen],
+            ignore,
+            int(rng.integers(2**31)),
+            textures,
+            args.weathering_share,
+        )
+        composite, mask, real = to_batch(pairs)
+        if rng.random() < 0.5:
+            composite, mask, real = composite.flip(-1), mask.flip(-1), real.flip(-1)
+        model.train()
+        loss = foreground_normalized_mse(model(composite, mask), real, mask)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        if step % 25 == 0:
+            log.write(kind="train", step=step, loss=float(loss.detach()))
+        if step % args.eval_every == 0 or step == args.steps:
+            mse, composite_mse = validation_mse(model, val_batch)
+            log.write(kind="val", step=step, mse=mse, composite_mse=composite_mse)
+            if mse < best:
+                best = mse
+                card = provenance(args, started, step)
+                card.update(
+                    parameters=count_parameters(model),
+                    train_shape=list(TRAIN_SHAPE),
+                    weathering_share=args.weathering_share,
+                    val_metrics={
+                        "mse": mse,
+                        "composite_mse": composite_mse,
+                        "pairs": len(val_images),
+                    },
+                )
+                save_model(model, NAME, card, args.out_dir)
+            write_curves(
+                args.out_dir / f"{NAME}_curves.png",
+                {
+                    "training loss (foreground-normalized MSE)": {"loss": log.series("loss")},
+                    "val MSE (0-255)": {
+                        "model": log.series("mse"),
+                        "composite": log.series("composite_mse"),
+                    },
+                },
+            )

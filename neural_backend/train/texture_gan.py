@@ -1,0 +1,143 @@
+"""Train the conditional periodic texture GAN on weathering photos (one folder per class).
+
+Hinge loss, spectral-norm projection discriminator, Adam(0, 0.99), and an exponential moving
+average of the generator, which is what ships. Half the fake crops the discriminator sees straddle
+the seams of a 2×2 tiling of generated tiles, so a seam would be as visible as any other flaw.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import time
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+from torch import Tensor
+
+from neural_backend.data.texture_photos import augment, list_classes, load_all, random_crop
+from neural_backend.models.registry import count_parameters, create_model, load_model, save_model
+from neural_backend.models.texture_gan import Latent, TextureGenerator
+from neural_backend.train.common import TrainingLog, cosine_lr, provenance
+from neural_backend.train.curves import write_curves
+
+NAME = "texture_gan"
+TILE_CELLS = 5  # generated training tiles are 80 px; the discriminator judges 64 px crops
+CROP = 64
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--steps", type=int, default=4000)
+    parser.add_argument("--batch", type=int, default=12)
+    parser.add_argument("--lr", type=float, default=2e-4)
+    parser.add_argument("--sample-every", type=int, default=500)
+
+
+def real_batch(
+    photos: dict, classes: list[str], rng: np.random.Generator, batch: int
+) -> tuple[Tensor, Tensor]:
+    """Classes drawn evenly, whatever their photo count; photos evenly within a class."""
+    labels = rng.integers(0, len(classes), batch)
+    crops = []
+    for label in labels:
+        choices = photos[classes[label]]
+        crops.append(augment(random_crop(choices[rng.integers(len(choices))], CROP, rng), rng))
+    return torch.stack(crops), torch.from_numpy(labels)
+
+
+def fake_crops(tiles: Tensor, rng: np.random.Generator) -> Tensor:
+    """Crops of each tile's 2×2 tiling: first half inside one tile, second half across the seams."""
+    size = tiles.shape[-1]
+    tiled = tiles.repeat(1, 1, 2, 2)
+    crops = []
+    for index, tile in enumerate(tiled):
+        straddle = index >= len(tiles) // 2
+        low, high = (size - CROP + 1, size - 1) if straddle else (0, size - CROP)
+        top, left = rng.integers(low, high + 1, 2)
+        crops.append(tile[:, top : top + CROP, left : left + CROP])
+    return torch.stack(crops)
+
+
+def update_average(average: TextureGenerator, model: TextureGenerator, decay: float) -> None:
+    with torch.no_grad():
+        for mean, value in zip(average.parameters(), model.parameters(), strict=True):
+            mean.lerp_(value, 1 - decay)
+
+
+def train(args: argparse.Namespace) -> None:
+    started = time.time()
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    classes = list_classes(args.data)
+    config = {"classes": classes}
+    if args.resume:
+        generator, card = load_model(NAME, args.resume)
+        config = card["config"]
+    else:
+        generator = create_model(NAME, config)
+    pixel_scale = generator.config.pixel_scale
+    photos = load_all(args.data, pixel_scale)
+    discriminator = create_model("texture_gan_discriminator", config)
+    average = copy.deepcopy(generator).eval()
+    generator.train()
+    opt_g = torch.optim.Adam(generator.parameters(), lr=args.lr, betas=(0.0, 0.99))
+    opt_d = torch.optim.Adam(discriminator.parameters(), lr=args.lr, betas=(0.0, 0.99))
+    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl")
+    for step in range(1, args.steps + 1):
+        for optimizer in (opt_g, opt_d):
+            for group in optimizer.param_groups:
+                group["lr"] = cosine_lr(step, args.steps * 2, args.lr, warmup=50)  # decays to half
+        real, labels = real_batch(photos, classes, rng, args.batch)
+        latent = Latent.sample(generator.config, args.batch, TILE_CELLS)
+        fake = fake_crops(generator(latent, labels), rng)
+        d_loss = (
+            F.relu(1 - discriminator(real, labels)).mean()
+            + F.relu(1 + discriminator(fake.detach(), labels)).mean()
+        )
+        opt_d.zero_grad(set_to_none=True)
+        d_loss.backward()
+        opt_d.step()
+        g_loss = -discriminator(fake, labels).mean()
+        opt_g.zero_grad(set_to_none=True)
+        g_loss.backward()
+        opt_g.step()
+        update_average(average, generator, decay=0.995 if step < 1000 else 0.999)
+        if step % 25 == 0:
+            log.write(
+                kind="train",
+                step=step,
+                d_loss=float(d_loss.detach()),
+                g_loss=float(g_loss.detach()),
+            )
+        if step % args.sample_every == 0 or step == args.steps:
+            card = provenance(args, started, step)
+            card.update(parameters=count_parameters(average), crop=CROP, tile_cells=TILE_CELLS)
+            save_model(average, NAME, card, args.out_dir)
+            write_sample_grid(average, args.out_dir / f"{NAME}_samples.png")
+            write_curves(
+                args.out_dir / f"{NAME}_curves.png",
+                {
+                    "discriminator hinge loss": {"d": log.series("d_loss")},
+                    "generator loss": {"g": log.series("g_loss")},
+                },
+            )
+
+
+@torch.no_grad()
+def write_sample_grid(
+    generator: TextureGenerator, path, per_class: int = 4, cells: int = 8
+) -> None:
+    """One row per class: albedo tiles then their height maps, each tile 128 px."""
+    rows = []
+    for label in range(len(generator.config.classes)):
+        latent = Latent.sample(
+            generator.config, per_class, cells, torch.Generator().manual_seed(label)
+        )
+        maps = generator(latent, torch.full((per_class,), label))
+        albedo = torch.cat(list(maps[:, :3]), dim=2)
+        height = torch.cat(list(maps[:, 3:].expand(-1, 3, -1, -1)), dim=2)
+        rows.append(torch.cat([albedo, height], dim=2))
+    grid = (torch.cat(rows, dim=1).permute(1, 2, 0).numpy() * 255).round().astype(np.uint8)
+    Image.fromarray(grid).save(path)

@@ -1,0 +1,62 @@
+import numpy as np
+import torch
+
+from neural_backend.data.composites import object_mask, photo_pair
+from neural_backend.models.harmonization import (
+    AttentionFeatureModulation,
+    HarmonizationConfig,
+    HarmonizationNet,
+    harmonize,
+)
+
+SMALL = HarmonizationConfig(widths=(4, 8, 8, 16, 16), attention_width=8, working_size=64)
+
+
+def _composite(height=90, width=120):
+    torch.manual_seed(1)
+    image = torch.rand(1, 3, height, width)
+    mask = torch.zeros(1, 1, height, width)
+    mask[..., 20:60, 30:80] = 1
+    return image, mask
+
+
+def test_an_untrained_model_returns_the_composite_unchanged():
+    image, mask = _composite()
+    assert torch.equal(HarmonizationNet(SMALL).eval()(image, mask), image)
+
+
+def test_only_the_masked_region_changes_at_full_resolution():
+    model = HarmonizationNet(SMALL).eval()
+    torch.nn.init.constant_(model.to_transform.bias, 0.1)  # a model that does change colours
+    image, mask = _composite(300, 420)
+    out = harmonize(model, image, mask)
+    assert out.shape == image.shape
+    assert torch.equal(out[mask.expand_as(out) == 0], image[mask.expand_as(image) == 0])
+    assert (out - image).abs()[mask.expand_as(out) == 1].mean() > 1e-3
+
+
+def test_attention_matches_foreground_spread_to_the_attended_background():
+    module = AttentionFeatureModulation(channels=4, attention_width=4).eval()
+    with torch.no_grad():
+        module.gamma.fill_(1.0)
+    features = torch.randn(1, 4, 8, 8)
+    mask = torch.zeros(1, 1, 8, 8)
+    mask[..., :4] = 1
+    features[..., :4] *= 5.0  # a foreground far more contrasted than its background
+    out = module(features, mask)
+    spread_before = features[..., :4].std(dim=(2, 3))
+    spread_after = out[..., :4].std(dim=(2, 3))
+    assert (spread_after < spread_before).all()
+    assert torch.equal(out[..., 4:], features[..., 4:])  # background features untouched
+
+
+def test_training_pairs_differ_from_the_photo_only_under_the_mask():
+    rng = np.random.default_rng(0)
+    image = rng.random((48, 64, 3)).astype(np.float32)
+    labels = np.zeros((48, 64), np.uint8)
+    labels[10:30, 10:40] = 3
+    pair = photo_pair(image, labels, rng.random((48, 64, 3)).astype(np.float32), rng, ignore=11)
+    outside = pair.mask == 0
+    assert np.array_equal(pair.composite[outside], pair.real[outside])
+    assert np.abs(pair.composite - pair.real)[~outside].mean() > 0.01
+    assert object_mask(labels, rng, 11).sum() > 0

@@ -1,0 +1,32 @@
+import numpy as np
+import torch
+
+from neural_backend.eval import texture_metrics as metrics
+from neural_backend.generators.noise import fractal_noise
+
+
+def test_seam_ratio_is_one_for_periodic_and_high_for_a_gradient():
+    rng = np.random.default_rng(0)
+    periodic = torch.from_numpy(np.stack([fractal_noise(rng, 128, 16)] * 3))[None]
+    ramp = torch.linspace(0, 1, 128).expand(1, 3, 128, 128).contiguous()
+    assert 0.8 < metrics.seam_ratio(periodic) < 1.2
+    assert metrics.seam_ratio(ramp) > 50
+
+
+def test_distances_are_zero_for_identical_sets_and_grow_with_difference():
+    crops = torch.rand(8, 3, 32, 32)
+    assert metrics.colour_distance(crops, crops) < 1e-9
+    assert metrics.spectrum_distance(crops, crops) < 1e-9
+    assert metrics.colour_distance(crops, crops * 0.5) > 5
+
+
+def test_ncc_finds_a_copied_window_anywhere_in_a_photo():
+    photo = torch.rand(3, 200, 300)
+    copied = photo[:, 40:104, 100:164][None]
+    assert metrics.max_normalized_cross_correlation(copied, [photo]) > 0.999
+    assert metrics.max_normalized_cross_correlation(torch.rand(1, 3, 64, 64), [photo]) < 0.5
+
+
+def test_two_sample_test_tells_obviously_different_sets_apart():
+    dark, bright = torch.rand(40, 3, 32, 32) * 0.3, 0.7 + torch.rand(40, 3, 32, 32) * 0.3
+    assert metrics.two_sample_accuracy(dark, bright, steps=60) > 0.9
