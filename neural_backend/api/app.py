@@ -11,6 +11,7 @@ from neural_backend.api.routes import ROUTERS
 from neural_backend.config import Settings, resolve_device
 from neural_backend.generators import available_generators
 from neural_backend.pipeline.loading import load_available
+from neural_backend.pipeline.weather_image import ImageWeatherer
 from neural_backend.presets import load_presets
 
 
@@ -24,6 +25,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.device = resolve_device(settings.device)
         app.state.generators = available_generators(app.state.device, settings.weights_dir)
         app.state.models = load_available(app.state.device, settings.weights_dir)
+        app.state.weatherer = ImageWeatherer(
+            app.state.presets,
+            app.state.generators,
+            app.state.models.get("segmentation"),
+            app.state.models.get("harmonization"),
+        )
         yield
 
     app = FastAPI(

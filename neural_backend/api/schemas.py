@@ -102,3 +102,25 @@ class HarmonizeRequest(BaseModel):
 
 class HarmonizeResponse(BaseModel):
     image: EncodedMap = Field(description="The harmonized image, 8-bit sRGB PNG, full size")
+
+
+class WeatherRequest(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    image: str = Field(description="Photo or render, PNG (8/16-bit, grey/RGB/RGBA) or JPEG, base64")
+    weathering_class: str = Field(alias="class", description="A name from GET /v1/classes")
+    age: float = Field(0.5, ge=0.0, le=1.0, description="0 new … 1 fully weathered")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    targets: list[str] | None = Field(
+        None, description="Segmentation classes to weather (default: built things)"
+    )
+    mask: str | None = Field(None, description="Instead of targets: PNG base64, 255 = weather")
+    scale: float = Field(1.0, ge=0.125, le=16.0, description="Texture zoom")
+    generator: str = Field(DEFAULT_GENERATOR)
+
+
+class WeatherResponse(BaseModel):
+    image: EncodedMap = Field(description="The aged image, in the input's channels and bit depth")
+    decay_map: EncodedMap = Field(description="Where decay is, 0..1, 16-bit linear")
+    texture: EncodedMap = Field(description="The albedo tile used")
+    found: dict[str, float] = Field(description="Classes segmented → share of pixels")

@@ -1,5 +1,13 @@
 """One module per `weathering` sub-command: register(subparsers) adds it, run(args) runs it."""
 
-from neural_backend.commands import evaluate, harmonize, segment, serve, textures, train
+from neural_backend.commands import (
+    evaluate,
+    harmonize,
+    segment,
+    serve,
+    textures,
+    train,
+    weather_image,
+)
 
-COMMANDS = (serve, textures, segment, harmonize, train, evaluate)
+COMMANDS = (serve, textures, segment, harmonize, weather_image, train, evaluate)

@@ -22,6 +22,11 @@ def register(commands) -> None:
         default=None,
         help="harmonization: also save the samples scored (NAME/composite|mask|real.png)",
     )
+    parser.add_argument(
+        "--into-card",
+        action="store_true",
+        help="also record the report in the weights' card (evaluation.<data>)",
+    )
     parser.add_argument("--count", type=int, default=32, help="textures: crops per set and class")
     parser.add_argument(
         "--weights-dir", type=Path, default=None, help="default: the shipped weights"
@@ -47,6 +52,23 @@ def run(args: argparse.Namespace) -> None:
     except FileNotFoundError as error:
         sys.exit(str(error))
     print(json.dumps(report, indent=2) if args.json else _as_text(report))
+    if args.into_card:
+        _record(weights, CARD_NAMES[args.model], args, report)
+
+
+CARD_NAMES = {
+    "textures": "texture_gan",
+    "segmentation": "segmentation",
+    "harmonization": "harmonization",
+}
+
+
+def _record(weights: Path, name: str, args, report: dict) -> None:
+    """Keep the card's evaluation next to the command that produced it."""
+    path = weights / f"{name}.json"
+    card = json.loads(path.read_text())
+    card.setdefault("evaluation", {})[args.data.name] = {"command": args.command_line, **report}
+    path.write_text(json.dumps(card, indent=2) + "\n")
 
 
 def _evaluate(args, weights: Path) -> dict:

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from neural_backend.colour import lab_to_rgb, rgb_to_lab, transfer_statistics
+from neural_backend.filters import box_blur
+from neural_backend.generators.maps import tile_to
 
 
 @dataclass
@@ -107,7 +109,7 @@ def weathering_pair(image, label, texture, rng, ignore: int) -> Pair:
     """A texture pasted flat (composite) versus lit like the object it lands on (real)."""
     mask = object_mask(label, rng, ignore)
     grey = image.mean(-1)
-    shading = _blur(grey, 8) / max(float(grey[mask].mean()), 1e-3)
+    shading = box_blur(grey, 8) / max(float(grey[mask].mean()), 1e-3)
     cast = image[mask].mean(0) / max(float(image[mask].mean()), 1e-3)
     exposure = float(grey[mask].mean()) / max(float(texture.mean()), 1e-3)
     lit = np.clip(texture * cast * np.clip(shading, 0.3, 2.0)[..., None] * exposure, 0, 1)
@@ -115,20 +117,6 @@ def weathering_pair(image, label, texture, rng, ignore: int) -> Pair:
     real = np.where(m, lit, image).astype(np.float32)
     composite = np.where(m, texture, image).astype(np.float32)
     return Pair(composite, mask.astype(np.float32), real)
-
-
-def _blur(field: np.ndarray, radius: int) -> np.ndarray:
-    """Box blur by cumulative sums (edge-padded), twice: smooth, low-frequency shading."""
-    for _ in range(2):
-        for axis in (0, 1):
-            padded = np.pad(
-                field, [(radius + 1, radius) if a == axis else (0, 0) for a in (0, 1)], "edge"
-            )
-            summed = np.cumsum(padded, axis=axis)
-            upper = np.take(summed, range(2 * radius + 1, summed.shape[axis]), axis=axis)
-            lower = np.take(summed, range(0, summed.shape[axis] - 2 * radius - 1), axis=axis)
-            field = (upper - lower) / (2 * radius + 1)
-    return field
 
 
 def camvid_pairs(
@@ -140,15 +128,9 @@ def camvid_pairs(
     for index, (image, label) in enumerate(zip(images, labels, strict=True)):
         image = image.astype(np.float32) / 255
         if len(textures) and rng.random() < weathering_share:
-            texture = _fit(textures[rng.integers(len(textures))], image.shape[:2])
+            texture = tile_to(textures[rng.integers(len(textures))], image.shape[:2])
             pairs.append(weathering_pair(image, label, texture, rng, ignore))
         else:
             other = images[(index + 1 + rng.integers(len(images) - 1)) % len(images)]
             pairs.append(photo_pair(image, label, other.astype(np.float32) / 255, rng, ignore))
     return pairs
-
-
-def _fit(texture: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
-    """Tile a (tileable) texture to cover `shape`, then crop."""
-    reps = (-(-shape[0] // texture.shape[0]), -(-shape[1] // texture.shape[1]), 1)
-    return np.tile(texture, reps)[: shape[0], : shape[1]]

@@ -17,3 +17,9 @@ class TextureMaps:
 
     def items(self) -> list[tuple[str, np.ndarray]]:
         return [("albedo", self.albedo), ("height", self.height), ("roughness", self.roughness)]
+
+
+def tile_to(tileable: np.ndarray, shape: tuple[int, int]) -> np.ndarray:
+    """Repeat a tileable map until it covers `shape` (height, width), then crop."""
+    reps = (-(-shape[0] // tileable.shape[0]), -(-shape[1] // tileable.shape[1]))
+    return np.tile(tileable, reps + (1,) * (tileable.ndim - 2))[: shape[0], : shape[1]]

@@ -139,12 +139,25 @@ def working_shape(height: int, width: int, working_size: int) -> tuple[int, int]
 
 
 @torch.no_grad()
-def harmonize(model: HarmonizationNet, composite: Tensor, mask: Tensor) -> Tensor:
+def harmonize(
+    model: HarmonizationNet, composite: Tensor, mask: Tensor, uniform: bool = False
+) -> Tensor:
     """Harmonize a composite of any size: the network sees a working-size copy, the correction
-    is applied to the full-resolution pixels. composite (B,3,H,W), mask (B,1,H,W), both in [0,1]."""
+    is applied to the full-resolution pixels. composite (B,3,H,W), mask (B,1,H,W), both in [0,1].
+
+    uniform=True applies one colour transform (the mask-weighted mean of the field) to the whole
+    region: colour and contrast change, the light and shade across the region do not.
+    """
     size = working_shape(*composite.shape[-2:], model.config.working_size)
     small = F.interpolate(
         composite, size=size, mode="bilinear", antialias=True, align_corners=False
     )
     small_mask = F.interpolate(mask, size=size, mode="area")
-    return apply_transforms(composite, mask, model.colour_transforms(small, small_mask))
+    transforms = model.colour_transforms(small, small_mask)
+    if uniform:
+        weight = F.interpolate(small_mask, size=transforms.shape[-2:], mode="area")
+        mean = (transforms * weight).sum((2, 3), keepdim=True) / weight.sum(
+            (2, 3), keepdim=True
+        ).clamp_min(1e-6)
+        transforms = mean.expand_as(transforms)
+    return apply_transforms(composite, mask, transforms)

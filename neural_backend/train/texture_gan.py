@@ -80,6 +80,9 @@ def train(args: argparse.Namespace) -> None:
     pixel_scale = generator.config.pixel_scale
     photos = load_all(args.data, pixel_scale)
     discriminator = create_model("texture_gan_discriminator", config)
+    if args.resume and (args.resume / "texture_gan_discriminator.safetensors").exists():
+        discriminator = load_model("texture_gan_discriminator", args.resume)[0]
+    discriminator.train()
     average = copy.deepcopy(generator).eval()
     generator.train()
     opt_g = torch.optim.Adam(generator.parameters(), lr=args.lr, betas=(0.0, 0.99))
@@ -115,6 +118,8 @@ def train(args: argparse.Namespace) -> None:
             card = provenance(args, started, step)
             card.update(parameters=count_parameters(average), crop=CROP, tile_cells=TILE_CELLS)
             save_model(average, NAME, card, args.out_dir)
+            # The critic too, so that a resumed run does not start against a blank opponent.
+            save_model(discriminator, "texture_gan_discriminator", {"for": NAME}, args.out_dir)
             write_sample_grid(average, args.out_dir / f"{NAME}_samples.png")
             write_curves(
                 args.out_dir / f"{NAME}_curves.png",

@@ -102,3 +102,34 @@ def test_evaluate_textures_reports_baselines_and_floor(tiny_textures, capsys):
     assert set(moss["spectrum"]) == {"gan", "procedural", "floor"}
     assert moss["seam_ratio"]["gan"] < 1.1 < moss["seam_ratio"]["photo_crops"]
     assert 0 <= report["two_sample_accuracy"]["gan"] <= 1
+
+
+def test_weather_image_writes_the_aged_image_and_its_decay_map(tmp_path, capsys):
+    import numpy as np
+    from PIL import Image
+
+    photo = np.full((60, 80, 3), 150, np.uint8)
+    Image.fromarray(photo).save(tmp_path / "wall.png")
+    mask = np.zeros((60, 80), np.uint8)
+    mask[10:50, 10:70] = 255
+    Image.fromarray(mask).save(tmp_path / "mask.png")
+    main(
+        [
+            "weather-image",
+            str(tmp_path / "wall.png"),
+            "--class",
+            "dirt",
+            "--age",
+            "0.8",
+            "--mask",
+            str(tmp_path / "mask.png"),
+            "--out",
+            str(tmp_path / "aged.png"),
+            "--decay-map",
+            str(tmp_path / "decay.png"),
+        ]
+    )
+    aged, decay = iio.imread(tmp_path / "aged.png"), iio.imread(tmp_path / "decay.png")
+    assert aged.shape == (60, 80, 3) and decay.shape == (60, 80) and decay.dtype.name == "uint16"
+    assert np.array_equal(aged[mask == 0], photo[mask == 0]) and decay.max() > 0
+    assert "wall.png: dirt at age 0.8" in capsys.readouterr().out

@@ -1,5 +1,12 @@
 """One router per resource."""
 
-from neural_backend.api.routes import classes, harmonize, health, segment, textures
+from neural_backend.api.routes import classes, harmonize, health, segment, textures, weather
 
-ROUTERS = (health.router, classes.router, textures.router, segment.router, harmonize.router)
+ROUTERS = (
+    health.router,
+    classes.router,
+    textures.router,
+    segment.router,
+    harmonize.router,
+    weather.router,
+)

@@ -1,0 +1,60 @@
+"""Whatever image a user brings, as float RGB in [0, 1]; and back to what they brought.
+
+8- and 16-bit, greyscale, RGB and RGBA are all accepted; alpha is set aside and put back as it
+was. Empty and huge images are refused with their size in the message.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MAX_PIXELS = 8192 * 8192
+
+
+@dataclass
+class ImageFormat:
+    dtype: np.dtype
+    channels: int  # 1, 2 (grey + alpha), 3 or 4
+    alpha: np.ndarray | None
+
+    @property
+    def bit_depth(self) -> int:
+        """The PNG bit depth that keeps the input's precision."""
+        return 8 if self.dtype == np.uint8 else 16
+
+
+def to_float_rgb(image: np.ndarray) -> tuple[np.ndarray, ImageFormat]:
+    array = np.asarray(image)
+    if array.ndim == 2:
+        array = array[..., None]
+    if array.ndim != 3 or array.shape[2] not in (1, 2, 3, 4):
+        raise ValueError(
+            f"expected a greyscale, RGB or RGBA image, got an array of shape {image.shape}"
+        )
+    height, width, channels = array.shape
+    if height == 0 or width == 0:
+        raise ValueError(f"the image is empty ({width}×{height} pixels)")
+    if height * width > MAX_PIXELS:
+        raise ValueError(f"the image is {width}×{height}; the largest accepted is 8192×8192 pixels")
+    if array.dtype == np.uint8:
+        values = array.astype(np.float32) / 255.0
+    elif array.dtype == np.uint16:
+        values = array.astype(np.float32) / 65535.0
+    elif array.dtype.kind == "f":
+        values = np.clip(array.astype(np.float32), 0.0, 1.0)
+    else:
+        raise ValueError(f"pixel type {array.dtype} is not supported: use 8- or 16-bit or float")
+    colour_channels = 1 if channels in (1, 2) else 3
+    alpha = values[..., colour_channels] if channels in (2, 4) else None
+    rgb = np.repeat(values[..., :1], 3, axis=2) if colour_channels == 1 else values[..., :3]
+    return np.ascontiguousarray(rgb), ImageFormat(array.dtype, channels, alpha)
+
+
+def from_float_rgb(rgb: np.ndarray, original: ImageFormat) -> np.ndarray:
+    """Float (H, W, C) with the input's channels: greyscale stays greyscale, alpha returns."""
+    luma = np.array([0.2126, 0.7152, 0.0722], np.float32)
+    colour = rgb if original.channels >= 3 else (rgb @ luma)[..., None]
+    parts = [colour] + ([original.alpha[..., None]] if original.alpha is not None else [])
+    return np.concatenate(parts, axis=2).astype(np.float32)

@@ -1,0 +1,95 @@
+"""Age a photo or a render: target mask → decay map → texture → shading-preserving composite →
+harmonization. Every step runs with the shipped models; without the harmonization weights the
+composite is returned as it is, and without the segmentation weights a mask must be given."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from neural_backend.colour import srgb_to_linear
+from neural_backend.generators.maps import tile_to
+from neural_backend.pipeline.composite import composite, luminance
+from neural_backend.pipeline.decay import decay_map
+from neural_backend.presets import Preset
+
+# What "weather the scene" means when no targets are named: the built things, not sky or trees.
+DEFAULT_TARGETS = ("building", "fence", "pole", "sign_symbol", "car", "pavement")
+TILE = 512  # texture tile generated once and repeated: tileable, so repetition has no seams
+
+
+@dataclass
+class WeatheredImage:
+    image: np.ndarray  # (H, W, 3) sRGB float in [0, 1]
+    decay: np.ndarray  # (H, W) float in [0, 1]
+    texture: np.ndarray  # (TILE, TILE, 3) the albedo tile used
+    found: dict[str, float]  # segmentation classes in the image → share of pixels (empty for masks)
+
+
+class ImageWeatherer:
+    def __init__(
+        self, presets: dict[str, Preset], generators: dict, segmenter=None, harmonizer=None
+    ):
+        self.presets, self.generators = presets, generators
+        self.segmenter, self.harmonizer = segmenter, harmonizer
+
+    def target_mask(self, photo: np.ndarray, targets, mask) -> tuple[np.ndarray, dict[str, float]]:
+        if mask is not None:
+            if mask.shape != photo.shape[:2]:
+                raise ValueError(
+                    f"mask is {mask.shape[1]}×{mask.shape[0]}, "
+                    f"image {photo.shape[1]}×{photo.shape[0]}"
+                )
+            return mask > 0.5, {}
+        if self.segmenter is None:
+            raise ValueError("no segmentation weights are loaded: give a mask instead of targets")
+        names = self.segmenter.class_names
+        targets = list(targets or DEFAULT_TARGETS)
+        unknown = [t for t in targets if t not in names]
+        if unknown:
+            raise ValueError(
+                f"unknown target {unknown[0]!r}; segmentation classes: {', '.join(names)}"
+            )
+        labels = self.segmenter.segment((photo * 255).round().astype(np.uint8), exit=3).labels
+        found = {names[i]: round(float((labels == i).mean()), 4) for i in np.unique(labels)}
+        return np.isin(labels, [names.index(t) for t in targets]), found
+
+    def weather(
+        self,
+        photo: np.ndarray,
+        weathering_class: str,
+        age: float,
+        seed: int = 0,
+        targets=None,
+        mask: np.ndarray | None = None,
+        scale: float = 1.0,
+        generator: str = "gan",
+    ) -> WeatheredImage:
+        """photo: (H, W, 3) sRGB float in [0, 1]; mask: (H, W) float, 1 = weather here."""
+        if weathering_class not in self.presets:
+            raise ValueError(
+                f"unknown class {weathering_class!r}; allowed: {', '.join(self.presets)}"
+            )
+        if generator not in self.generators:
+            raise ValueError(
+                f"unknown generator {generator!r}; allowed: {', '.join(self.generators)}"
+            )
+        preset = self.presets[weathering_class]
+        target, found = self.target_mask(photo, targets, mask)
+        if not target.any():
+            where = f" (found: {', '.join(found)})" if found else ""
+            raise ValueError(f"nothing to weather: the target mask is empty{where}")
+        maps = self.generators[generator](preset, TILE, seed, scale)
+        albedo, height = (
+            tile_to(maps.albedo, photo.shape[:2]),
+            tile_to(maps.height, photo.shape[:2]),
+        )
+        decay = decay_map(target, luminance(srgb_to_linear(photo)), height, preset, age, seed)
+        aged = composite(photo, albedo, height, decay, preset.pbr["bump_strength"])
+        if self.harmonizer is not None and decay.max() > 0:
+            # One transform for the region: the composite already carries the photo's light.
+            region = (decay > 0.05).astype(np.float32)
+            harmonized = self.harmonizer.harmonize_float(aged, region, uniform=True)
+            aged = aged + decay[..., None] * (harmonized - aged)
+        return WeatheredImage(aged.astype(np.float32), decay, maps.albedo, found)

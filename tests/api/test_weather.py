@@ -1,0 +1,72 @@
+import base64
+import io
+
+import numpy as np
+import png
+import pytest
+
+from tests.api.test_segment_and_harmonize import b64_png, read_png
+
+
+def png16(array: np.ndarray) -> str:
+    buffer = io.BytesIO()
+    height, width, planes = array.shape
+    png.Writer(width, height, greyscale=planes == 1, bitdepth=16).write(
+        buffer, array.reshape(height, -1)
+    )
+    return base64.b64encode(buffer.getvalue()).decode()
+
+
+@pytest.fixture(scope="module")
+def scene():
+    image = np.zeros((64, 96, 3), np.uint8)
+    image[:] = np.linspace(200, 90, 96, dtype=np.uint8)[None, :, None]
+    mask = np.zeros((64, 96), np.uint8)
+    mask[10:54, 16:80] = 255
+    return image, mask
+
+
+def test_weather_with_a_mask_returns_image_decay_map_and_texture(client, scene):
+    image, mask = scene
+    body = client.post(
+        "/v1/weather",
+        json={
+            "image": b64_png(image),
+            "mask": b64_png(mask),
+            "class": "rust",
+            "age": 0.9,
+            "seed": 4,
+        },
+    ).json()
+    aged = read_png(body["image"])
+    assert aged.shape == image.shape and np.array_equal(aged[mask == 0], image[mask == 0])
+    assert body["decay_map"]["colour_space"] == "linear" and body["decay_map"]["channels"] == 1
+    assert body["texture"]["width"] == body["texture"]["height"] == 512
+    assert body["found"] == {}  # a mask was given: nothing was segmented
+
+
+def test_16_bit_input_comes_back_16_bit(client, scene):
+    image, mask = scene
+    wide = image.astype(np.uint16) * 257
+    body = client.post(
+        "/v1/weather",
+        json={"image": png16(wide), "mask": b64_png(mask), "class": "moss", "age": 0.7},
+    ).json()
+    width, height, rows, info = png.Reader(bytes=base64.b64decode(body["image"]["data"])).read()
+    assert info["bitdepth"] == 16 and (width, height) == (96, 64)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"class": "lava"}, "unknown class 'lava'"),
+        ({"mask": None, "targets": ["castle"]}, "unknown target 'castle'"),
+        ({"age": 2}, "less than or equal to 1"),
+        ({"image": "@@"}, "image: not valid base64"),
+    ],
+)
+def test_bad_weather_requests_say_what_is_wrong(client, scene, change, message):
+    image, mask = scene
+    body = {"image": b64_png(image), "mask": b64_png(mask), "class": "rust", **change}
+    response = client.post("/v1/weather", json={k: v for k, v in body.items() if v is not None})
+    assert response.status_code == 422 and message in response.text
