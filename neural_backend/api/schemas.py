@@ -124,3 +124,4 @@ class WeatherResponse(BaseModel):
     decay_map: EncodedMap = Field(description="Where decay is, 0..1, 16-bit linear")
     texture: EncodedMap = Field(description="The albedo tile used")
     found: dict[str, float] = Field(description="Classes segmented → share of pixels")
+    targets: list[str] = Field(description="The classes weathered (empty when a mask was given)")

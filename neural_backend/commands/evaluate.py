@@ -29,6 +29,12 @@ def register(commands) -> None:
     )
     parser.add_argument("--count", type=int, default=32, help="textures: crops per set and class")
     parser.add_argument(
+        "--critic-steps",
+        type=int,
+        default=300,
+        help="textures: training steps of the two-sample test's critic",
+    )
+    parser.add_argument(
         "--weights-dir", type=Path, default=None, help="default: the shipped weights"
     )
     parser.add_argument(
@@ -82,7 +88,7 @@ def _evaluate(args, weights: Path) -> dict:
         return evaluate(args.data, weights, write_to=args.write_samples)
     from neural_backend.eval.texture_gan import evaluate
 
-    return evaluate(args.data, weights, count=args.count)
+    return evaluate(args.data, weights, count=args.count, critic_steps=args.critic_steps)
 
 
 def _as_text(report: dict, indent: str = "") -> str:

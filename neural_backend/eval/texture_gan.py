@@ -46,7 +46,13 @@ def tile_crops(tiles: torch.Tensor, rng) -> torch.Tensor:
     return torch.stack(crops)
 
 
-def evaluate(data: Path, weights_dir: Path = WEIGHTS_DIR, count: int = 32, seed: int = 0) -> dict:
+def evaluate(
+    data: Path,
+    weights_dir: Path = WEIGHTS_DIR,
+    count: int = 32,
+    critic_steps: int = 300,
+    seed: int = 0,
+) -> dict:
     rng = np.random.default_rng(seed)
     gan = GanTextures(load_model("texture_gan", weights_dir)[0])
     presets = load_presets(Settings.from_env().presets_dir)
@@ -83,8 +89,10 @@ def evaluate(data: Path, weights_dir: Path = WEIGHTS_DIR, count: int = 32, seed:
         pooled["procedural"].append(proc_crops)
     real = torch.cat(pooled["real"])
     report["two_sample_accuracy"] = {
-        "gan": metrics.two_sample_accuracy(real, torch.cat(pooled["gan"])),
-        "procedural": metrics.two_sample_accuracy(real, torch.cat(pooled["procedural"])),
+        "gan": metrics.two_sample_accuracy(real, torch.cat(pooled["gan"]), critic_steps),
+        "procedural": metrics.two_sample_accuracy(
+            real, torch.cat(pooled["procedural"]), critic_steps
+        ),
     }
     scored = [c for c in report["classes"].values() if "skipped" not in c]
     report["targets"] = {

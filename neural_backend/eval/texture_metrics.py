@@ -64,8 +64,11 @@ def sliced_wasserstein(a: np.ndarray, b: np.ndarray, directions: int = 64, seed:
 
 
 def colour_distance(a: Tensor, b: Tensor, pixels: int = 20000, seed: int = 0) -> float:
-    rng = np.random.default_rng(seed)
-    return sliced_wasserstein(lab_pixels(a, pixels, rng), lab_pixels(b, pixels, rng), seed=seed)
+    # The same sampling for both sets, so identical sets are at distance zero.
+    def sample(crops):
+        return lab_pixels(crops, pixels, np.random.default_rng(seed))
+
+    return sliced_wasserstein(sample(a), sample(b), seed=seed)
 
 
 def diversity(crops: Tensor) -> float:

@@ -46,8 +46,11 @@ class GanTextures:
         latent = self._latent(seed, cells)
         if variation:
             latent = latent.blend(self._latent(seed + 1, cells), float(variation))
-        maps = self.model(latent, torch.tensor([label], device=self.device))
-        return circular_resize(maps, size)[0].clamp(0, 1).float().cpu()
+        maps = circular_resize(self.model(latent, torch.tensor([label], device=self.device)), size)
+        # The tile's origin is arbitrary on a torus; put its edges mid-cell, away from where the
+        # latent grid's cells meet, so the wrap line is an ordinary line of the texture.
+        shift = round(CELL / 2 * size / (CELL * cells))
+        return torch.roll(maps, (shift, shift), dims=(2, 3))[0].clamp(0, 1).float().cpu()
 
     def _latent(self, seed: int, cells: int) -> Latent:
         # Sampled on the CPU: the same seed gives the same texture on every machine and device.

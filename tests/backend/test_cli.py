@@ -96,7 +96,19 @@ def test_evaluate_segmentation_reports_every_exit_and_adaptive(tiny_camvid, caps
 def test_evaluate_textures_reports_baselines_and_floor(tiny_textures, capsys):
     import json
 
-    main(["eval", "textures", "--data", str(tiny_textures), "--json", "--count", "4"])
+    main(
+        [
+            "eval",
+            "textures",
+            "--data",
+            str(tiny_textures),
+            "--json",
+            "--count",
+            "4",
+            "--critic-steps",
+            "5",
+        ]
+    )
     report = json.loads(capsys.readouterr().out)
     moss = report["classes"]["moss"]
     assert set(moss["spectrum"]) == {"gan", "procedural", "floor"}

@@ -25,23 +25,32 @@ def load_texture_images(texture_set: TextureSet, pack: bool) -> dict[str, bpy.ty
     images = {}
     for name, path in texture_set.paths.items():
         image_name = f"Weathering {texture_set.order.key} {name}"
-        image = bpy.data.images.get(image_name)
-        if image is None:
-            image = bpy.data.images.load(str(path))
-            image.name = image_name
-        else:
-            image.filepath = str(path)
-            if image.packed_file is not None:
-                image.unpack(method="REMOVE")
-            image.reload()
-        image.colorspace_settings.name = "sRGB" if name == "albedo" else "Non-Color"
-        image[KEY_PROPERTY] = texture_set.order.key
-        if pack:
-            image.pack()
-        else:
-            image.filepath = bpy.path.relpath(str(path))
-        images[name] = image
+        colour_space = "sRGB" if name == "albedo" else "Non-Color"
+        images[name] = load_generated(image_name, path, colour_space, pack, texture_set.order.key)
     return images
+
+
+def load_generated(
+    name: str, path: Path, colour_space: str, pack: bool, key: str
+) -> bpy.types.Image:
+    """A generated file as the image `name`: loaded, or reloaded in place (every user of the image
+    sees the new pixels); packed into the .blend when it is not saved yet."""
+    image = bpy.data.images.get(name)
+    if image is None:
+        image = bpy.data.images.load(str(path))
+        image.name = name
+    else:
+        image.filepath = str(path)
+        if image.packed_file is not None:
+            image.unpack(method="REMOVE")
+        image.reload()
+    image.colorspace_settings.name = colour_space
+    image[KEY_PROPERTY] = key
+    if pack:
+        image.pack()
+    else:
+        image.filepath = bpy.path.relpath(str(path))
+    return image
 
 
 def remove_unused_images() -> int:

@@ -15,6 +15,13 @@ def _class_items(self, context):
     return _enum_cache
 
 
+class WeatheringTarget(bpy.types.PropertyGroup):
+    """A class the segmentation found in the last weathered image; ticked ones are weathered."""
+
+    share: bpy.props.FloatProperty(name="Share", subtype="FACTOR", min=0.0, max=1.0)
+    use: bpy.props.BoolProperty(name="Weather", description="Weather this class in the image")
+
+
 class WeatheringSettings(bpy.types.PropertyGroup):
     weathering_class: bpy.props.EnumProperty(
         name="Class", items=_class_items, description="What kind of weathering to grow"
@@ -42,9 +49,26 @@ class WeatheringSettings(bpy.types.PropertyGroup):
         default="1024",
         items=[(str(s), f"{s} px", f"Textures of {s}x{s} pixels") for s in SIZES],
     )
+    image_targets: bpy.props.CollectionProperty(type=WeatheringTarget)
 
 
-CLASSES = (WeatheringSettings,)
+def ticked_targets(settings) -> tuple[str, ...] | None:
+    """The image classes to weather: those ticked, or None (the backend's default) before the
+    first run has listed any."""
+    if len(settings.image_targets) == 0:
+        return None
+    return tuple(t.name for t in settings.image_targets if t.use)
+
+
+def list_targets(settings, found: dict[str, float], used: list[str]) -> None:
+    """Show what the segmentation found, ticking what was weathered."""
+    settings.image_targets.clear()
+    for name, share in sorted(found.items(), key=lambda item: -item[1]):
+        item = settings.image_targets.add()
+        item.name, item.share, item.use = name, share, name in used
+
+
+CLASSES = (WeatheringTarget, WeatheringSettings)
 
 
 def register_settings() -> None:

@@ -28,6 +28,9 @@ class BackendClient:
     def textures(self, request: dict) -> dict:
         return self._request("POST", "/v1/textures", request)
 
+    def weather(self, request: dict) -> dict:
+        return self._request("POST", "/v1/weather", request)
+
     def _request(self, method: str, path: str, body: dict | None = None) -> dict:
         headers = {"Accept": "application/json"}
         data = None

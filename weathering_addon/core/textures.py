@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import base64
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .client import BackendClient, BackendError
+from .files import write_atomically
 from .jobs import Progress
 
 MAP_NAMES = ("albedo", "height", "roughness")
@@ -74,14 +74,7 @@ def fetch_texture_set(
     texture_set = TextureSet(order, presets[order.weathering_class], response["generator"])
     for name in MAP_NAMES:
         path = directory / f"{order.key}_{name}.png"
-        _write_atomically(path, base64.b64decode(response["maps"][name]["data"]))
+        write_atomically(path, base64.b64decode(response["maps"][name]["data"]))
         texture_set.paths[name] = path
     progress.update(1.0, "Textures ready")
     return texture_set
-
-
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Never leave a half-written PNG where Blender may load it."""
-    partial = path.with_name(path.name + ".partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)

@@ -41,4 +41,5 @@ def weather(body: WeatherRequest, request: Request) -> WeatherResponse:
         decay_map=encode_map(result.decay, bit_depth=16, colour_space="linear"),
         texture=encode_map(result.texture),
         found=result.found,
+        targets=result.targets,
     )

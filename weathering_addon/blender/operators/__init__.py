@@ -9,10 +9,14 @@ from .backend import (
 )
 from .cancel import WEATHERING_OT_cancel
 from .remove import WEATHERING_OT_remove
+from .weather_image import WEATHERING_OT_weather_image
+from .weather_render import WEATHERING_OT_weather_render
 from .weather_selected import WEATHERING_OT_weather_selected
 
 CLASSES = (
     WEATHERING_OT_weather_selected,
+    WEATHERING_OT_weather_image,
+    WEATHERING_OT_weather_render,
     WEATHERING_OT_remove,
     WEATHERING_OT_cancel,
     WEATHERING_OT_start_backend,

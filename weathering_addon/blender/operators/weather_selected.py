@@ -6,9 +6,10 @@ from ..apply import apply_texture_set
 from ..images import texture_directory
 from ..preferences import backend_client
 from .background import BackgroundOperator
+from .settings import PanelDefaults
 
 
-class WEATHERING_OT_weather_selected(BackgroundOperator, bpy.types.Operator):
+class WEATHERING_OT_weather_selected(PanelDefaults, BackgroundOperator, bpy.types.Operator):
     """Add a weathering layer to every material of the selected meshes"""
 
     bl_idname = "weathering.weather_selected"
@@ -26,32 +27,25 @@ class WEATHERING_OT_weather_selected(BackgroundOperator, bpy.types.Operator):
     def poll(cls, context):
         return context.scene is not None
 
-    def _setting(self, context, name: str, scene_name: str | None = None):
-        if self.properties.is_property_set(name):
-            return getattr(self, name)
-        value = getattr(context.scene.weathering, scene_name or name)
-        setattr(self, name, int(value) if name == "texture_size" else value)
-        return getattr(self, name)
-
     def prepare(self, context):
         objects = [obj for obj in context.selected_objects if obj.type == "MESH"]
         if not objects:
             raise UserError("Select at least one mesh object to weather")
-        size = self._setting(context, "texture_size")
+        size = self.setting(context, "texture_size")
         if size not in SIZES:
             raise UserError(f"Texture size must be one of {SIZES}, got {size}")
         try:
             order = TextureOrder(
-                weathering_class=self._setting(context, "weathering_class"),
-                seed=self._setting(context, "seed"),
+                weathering_class=self.setting(context, "weathering_class"),
+                seed=self.setting(context, "seed"),
                 size=size,
                 scale=1.0,
             )
         except ValueError as error:
             raise UserError(str(error)) from None
         self._object_names = [obj.name for obj in objects]
-        self._age = self._setting(context, "age")
-        self._scale = self._setting(context, "scale")
+        self._age = self.setting(context, "age")
+        self._scale = self.setting(context, "scale")
         client = backend_client(context)
         # Decided once: a file saved while textures are made still gets the maps it was sent.
         directory, self._pack = texture_directory()

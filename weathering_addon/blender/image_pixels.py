@@ -1,0 +1,30 @@
+"""bpy images → numpy → PNG bytes for the backend (display-referred sRGB, top row first)."""
+
+from __future__ import annotations
+
+import bpy
+import numpy as np
+
+from ..core.png import encode_png
+
+
+def read_pixels(image: bpy.types.Image) -> np.ndarray:
+    """(H, W, 4) float RGBA, top row first, as stored: sRGB values for 8-bit images, scene-linear
+    for float images."""
+    width, height = image.size
+    if width == 0 or height == 0:
+        raise ValueError(f"image {image.name!r} has no pixels (is its file missing?)")
+    pixels = np.empty(width * height * 4, np.float32)
+    image.pixels.foreach_get(pixels)
+    return pixels.reshape(height, width, 4)[::-1]
+
+
+def image_to_png(image: bpy.types.Image) -> bytes:
+    """The image as a 16-bit RGBA PNG in sRGB, whatever its storage."""
+    pixels = read_pixels(image)
+    if image.is_float and image.colorspace_settings.name not in {"sRGB", "Non-Color"}:
+        linear = np.clip(pixels[..., :3], 0.0, None)
+        pixels[..., :3] = np.where(
+            linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055
+        )
+    return encode_png(pixels, 16)
