@@ -46,6 +46,20 @@ def write_compare(before: np.ndarray, after: np.ndarray, path: Path) -> None:
     iio.imwrite(path, (np.clip(side_by_side, 0, 1) * 255 + 0.5).astype(np.uint8))
 
 
+def weather_backplate(out: Path, plate: np.ndarray, width: int, height: int, samples: int) -> None:
+    """The same scene as a rendered backplate, aged in 2D: Weather Render on its wall and barrel."""
+    bpy.ops.wm.read_homefile(use_empty=True)
+    bpy.ops.weathering.add_demo_scene()
+    scene = bpy.context.scene
+    set_up_render(scene, width, height, samples)
+    blender_harness.select_only("Wall", "Barrel")
+    bpy.ops.weathering.weather_render(weathering_class="rust", age=0.7, seed=5)
+    step("weathered the rendered backplate (wall and barrel masks from the object index pass)")
+    aged = blender_harness.render(scene, out / "backplate_weathered.png")
+    write_compare(plate, aged, out / "compare_backplate.png")
+    step(f"wrote {out}/backplate_weathered.png and compare_backplate.png")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--extension", required=True, help="the extension zip")
@@ -77,6 +91,7 @@ def main() -> None:
         write_compare(before, after, args.out / "compare.png")
         bpy.ops.wm.save_as_mainfile(filepath=str(args.out / "demo.blend"))
         step(f"wrote {args.out}/before.png, after.png, compare.png and demo.blend")
+        weather_backplate(args.out, before, width, height, args.samples)
     finally:
         bpy.ops.weathering.stop_backend()
         step("backend stopped")

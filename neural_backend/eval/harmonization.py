@@ -64,8 +64,8 @@ def folder_samples(root: Path):
             raise FileNotFoundError(
                 f"{files.composite.parent}: evaluation needs real.png or real.jpg"
             )
-        read = lambda path, mode="RGB": decode_image(path.read_bytes(), mode)  # noqa: E731
-        samples.append((files.name, read(files.composite), read(files.mask, "L"), read(files.real)))
+        composite, real = (decode_image(p.read_bytes()) for p in (files.composite, files.real))
+        samples.append((files.name, composite, decode_image(files.mask.read_bytes(), "L"), real))
     return samples
 
 

@@ -18,9 +18,26 @@ def cosine_lr(step: int, total: int, peak: float, warmup: int) -> float:
     return peak * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
 
-def provenance(args, started: float, steps: int) -> dict:
-    """What the card records about how the weights were made."""
+def previous_runs(args, name: str) -> list[dict]:
+    """The runs behind the weights a run resumes from (read once, before anything is saved)."""
+    path = args.resume / f"{name}.json" if args.resume else None
+    if path is None or not path.exists():
+        return []
+    card = json.loads(path.read_text())
+    keys = ("command", "steps", "wall_time_s", "date")
+    return [*card.get("history", []), {key: card.get(key) for key in keys}]
+
+
+def overwrites(args) -> bool:
+    """Whether this run writes over the very weights it resumed from."""
+    return bool(args.resume) and Path(args.resume).resolve() == Path(args.out_dir).resolve()
+
+
+def provenance(args, started: float, steps: int, history: list[dict]) -> dict:
+    """What the card records about how the weights were made; `history` lists the runs it
+    resumed from, so the weights' whole making stays reproducible."""
     return {
+        "history": history,
         "command": args.command_line,
         "data": str(args.data),
         "steps": steps,
@@ -35,12 +52,19 @@ def provenance(args, started: float, steps: int) -> dict:
 class TrainingLog:
     """Append-only metrics log (JSON lines) that curves are drawn from."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, history: list[dict] = ()):
         self.path = path
+        # A resumed run continues the curves where the runs before it stopped.
+        self.offset = sum(run.get("steps") or 0 for run in history)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.records: list[dict] = []
+        self.records: list[dict] = (
+            [json.loads(line) for line in path.read_text().splitlines()]
+            if self.offset and path.exists()
+            else []
+        )
 
     def write(self, **record) -> None:
+        record["step"] += self.offset
         self.records.append(record)
         with self.path.open("a") as stream:
             stream.write(json.dumps(record) + "\n")

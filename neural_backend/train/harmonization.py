@@ -21,7 +21,13 @@ from neural_backend.data.composites import Pair, camvid_pairs
 from neural_backend.generators import procedural
 from neural_backend.models.registry import count_parameters, create_model, load_model, save_model
 from neural_backend.presets import load_presets
-from neural_backend.train.common import TrainingLog, cosine_lr, provenance
+from neural_backend.train.common import (
+    TrainingLog,
+    cosine_lr,
+    overwrites,
+    previous_runs,
+    provenance,
+)
 from neural_backend.train.curves import write_curves
 
 NAME = "harmonization"
@@ -95,16 +101,21 @@ def validation_mse(model, batch) -> tuple[float, float]:
 
 def train(args: argparse.Namespace) -> None:
     started = time.time()
+    history = previous_runs(args, NAME)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     images, labels, ignore = resized_split(args.data, "train")
     val_images, val_labels, _ = resized_split(args.data, "val")
     textures = texture_bank()
     val_batch = to_batch(camvid_pairs(val_images, val_labels, ignore, seed=1234, textures=textures))
-    model = load_model(NAME, args.resume)[0].train() if args.resume else create_model(NAME)
+    model, card = load_model(NAME, args.resume) if args.resume else (create_model(NAME), {})
+    model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
-    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl")
-    best = float("inf")
+    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history)
+    # Overwriting the weights it resumed from, a run must beat them to replace them.
+    best = (
+        card.get("val_metrics", {}).get("mse", float("inf")) if overwrites(args) else float("inf")
+    )
     for step in range(1, args.steps + 1):
         for group in optimizer.param_groups:
             group["lr"] = cosine_lr(step, args.steps, args.lr, warmup=100)
@@ -132,7 +143,7 @@ def train(args: argparse.Namespace) -> None:
             log.write(kind="val", step=step, mse=mse, composite_mse=composite_mse)
             if mse < best:
                 best = mse
-                card = provenance(args, started, step)
+                card = provenance(args, started, step, history)
                 card.update(
                     parameters=count_parameters(model),
                     train_shape=list(TRAIN_SHAPE),

@@ -24,7 +24,13 @@ from neural_backend.models.registry import (
     load_model,
     save_model,
 )
-from neural_backend.train.common import TrainingLog, cosine_lr, provenance
+from neural_backend.train.common import (
+    TrainingLog,
+    cosine_lr,
+    overwrites,
+    previous_runs,
+    provenance,
+)
 from neural_backend.train.curves import write_curves
 
 NAME = "segmentation"
@@ -112,19 +118,23 @@ def self_distillation_loss(
 
 def train(args: argparse.Namespace) -> None:
     started = time.time()
+    history = previous_runs(args, NAME)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     train_split, val_split = load_split(args.data, "train"), load_split(args.data, "val")
+    card = {}
     if args.resume:
-        model, _ = load_model(NAME, args.resume)
+        model, card = load_model(NAME, args.resume)
         model.train()
     else:
         model = create_model(NAME, {"num_classes": len(train_split.class_names)})
     weights = class_weights(train_split, model.config.num_classes)
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
-    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl")
+    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history)
     distill_weight = 0.0 if args.no_distill else args.distill_weight
-    best = -1.0
+    # Overwriting the weights it resumed from, a run must beat them to replace them.
+    best = card["val_metrics"][-1]["miou"] if overwrites(args) else -1.0
+    best_step = None
     for step in range(1, args.steps + 1):
         for group in optimizer.param_groups:
             group["lr"] = cosine_lr(step, args.steps, args.lr, warmup=min(300, args.steps // 10))
@@ -149,16 +159,20 @@ def train(args: argparse.Namespace) -> None:
                 kind="val", step=step, **{f"miou{i + 1}": r["miou"] for i, r in enumerate(results)}
             )
             if results[-1]["miou"] > best:
-                best = results[-1]["miou"]
-                _save(model, args, results, started, step, threshold=None)
+                best, best_step = results[-1]["miou"], step
+                _save(model, args, results, started, step, None, history)
             _draw(log, args.out_dir)
+    if best_step is None:
+        print(f"no step beat the weights resumed from ({best:.2f} mIoU); they stay as they were")
+        return
+    # The best weights, with the confidence threshold for exit=auto calibrated on them.
     model, _ = load_model(NAME, args.out_dir)
     threshold = calibrate_threshold(model, val_split)
-    _save(model, args, validate(model, val_split), started, args.steps, threshold)
+    _save(model, args, validate(model, val_split), started, best_step, threshold, history)
 
 
-def _save(model, args, results, started, step, threshold) -> None:
-    card = provenance(args, started, step)
+def _save(model, args, results, started, step, threshold, history) -> None:
+    card = provenance(args, started, step, history)
     card.update(
         parameters=count_parameters(model),
         self_distillation=not args.no_distill,

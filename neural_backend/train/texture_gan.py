@@ -20,7 +20,7 @@ from torch import Tensor
 from neural_backend.data.texture_photos import augment, list_classes, load_all, random_crop
 from neural_backend.models.registry import count_parameters, create_model, load_model, save_model
 from neural_backend.models.texture_gan import Latent, TextureGenerator
-from neural_backend.train.common import TrainingLog, cosine_lr, provenance
+from neural_backend.train.common import TrainingLog, cosine_lr, previous_runs, provenance
 from neural_backend.train.curves import write_curves
 
 NAME = "texture_gan"
@@ -68,6 +68,7 @@ def update_average(average: TextureGenerator, model: TextureGenerator, decay: fl
 
 def train(args: argparse.Namespace) -> None:
     started = time.time()
+    history = previous_runs(args, NAME)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     classes = list_classes(args.data)
@@ -87,7 +88,7 @@ def train(args: argparse.Namespace) -> None:
     generator.train()
     opt_g = torch.optim.Adam(generator.parameters(), lr=args.lr, betas=(0.0, 0.99))
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=args.lr, betas=(0.0, 0.99))
-    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl")
+    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history)
     for step in range(1, args.steps + 1):
         for optimizer in (opt_g, opt_d):
             for group in optimizer.param_groups:
@@ -115,7 +116,7 @@ def train(args: argparse.Namespace) -> None:
                 g_loss=float(g_loss.detach()),
             )
         if step % args.sample_every == 0 or step == args.steps:
-            card = provenance(args, started, step)
+            card = provenance(args, started, step, history)
             card.update(parameters=count_parameters(average), crop=CROP, tile_cells=TILE_CELLS)
             save_model(average, NAME, card, args.out_dir)
             # The critic too, so that a resumed run does not start against a blank opponent.

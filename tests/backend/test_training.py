@@ -59,7 +59,9 @@ def test_segmentation_training_writes_weights_card_and_curves(tiny_camvid, tmp_p
             "--no-distill",
         ]
     )
-    assert _card(tmp_path / "more", "segmentation")["self_distillation"] is False
+    resumed = _card(tmp_path / "more", "segmentation")
+    assert resumed["self_distillation"] is False
+    assert [run["steps"] for run in resumed["history"]] == [2]  # the run it continued
 
 
 def test_harmonization_training_writes_weights_card_and_curves(tiny_camvid, tmp_path):
