@@ -11,27 +11,21 @@ it corrects colour and contrast while every pixel of detail stays the photo's ow
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from neural_backend.layers.blocks import ConvBNReLU
+from neural_backend.models.config import JsonConfig
 
 
 @dataclass(frozen=True)
-class HarmonizationConfig:
+class HarmonizationConfig(JsonConfig):
     widths: tuple[int, int, int, int, int] = (16, 32, 64, 128, 192)
     attention_width: int = 64
     working_size: int = 256
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> HarmonizationConfig:
-        return cls(**{key: tuple(v) if isinstance(v, list) else v for key, v in data.items()})
 
 
 def _masked_stats(x: Tensor, mask: Tensor, eps: float = 1e-5) -> tuple[Tensor, Tensor]:

@@ -9,13 +9,14 @@ exit 3 adds the deepest level, a pooled global context and a decoder back to 1/4
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
 from neural_backend.layers.blocks import ConvBNReLU, Downsample, SeparableResidual
+from neural_backend.models.config import JsonConfig
 
 # ImageNet-like statistics; the network takes RGB in [0, 1] and normalizes inside.
 _MEAN = (0.485, 0.456, 0.406)
@@ -23,18 +24,11 @@ _STD = (0.229, 0.224, 0.225)
 
 
 @dataclass(frozen=True)
-class SegmentationConfig:
+class SegmentationConfig(JsonConfig):
     num_classes: int = 11
     widths: tuple[int, int, int, int] = (32, 64, 128, 256)
     depths: tuple[int, int, int] = (2, 4, 6)
     head_width: int = 64
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> SegmentationConfig:
-        return cls(**{key: tuple(v) if isinstance(v, list) else v for key, v in data.items()})
 
 
 class Classifier(nn.Sequential):

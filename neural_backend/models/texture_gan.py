@@ -11,7 +11,7 @@ Output channels: albedo (sRGB, 3), height (1).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import torch
 import torch.nn.functional as F
@@ -19,12 +19,13 @@ from torch import Tensor, nn
 from torch.nn.utils import spectral_norm
 
 from neural_backend.layers.circular import CircularConv2d, PixelNorm, circular_upsample
+from neural_backend.models.config import JsonConfig
 
 CELL = 16  # output pixels per latent cell: four ×2 upsamplings
 
 
 @dataclass(frozen=True)
-class TextureGANConfig:
+class TextureGANConfig(JsonConfig):
     classes: tuple[str, ...] = (
         "dirt",
         "moss",
@@ -42,13 +43,6 @@ class TextureGANConfig:
     # Output pixels per generated pixel: training reads photos at 1/pixel_scale of their size,
     # which keeps CPU training affordable; the output is upsampled (wrap-safe) to full size.
     pixel_scale: int = 2
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-    @classmethod
-    def from_json(cls, data: dict) -> TextureGANConfig:
-        return cls(**{key: tuple(v) if isinstance(v, list) else v for key, v in data.items()})
 
 
 @dataclass

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from ...core.errors import UserError
+from ...core.weather_image import WeatherImageOrder
+
 
 class PanelDefaults:
     """Mixin: self.setting(context, name) is the operator's value if a script set it, else the
@@ -13,3 +16,17 @@ class PanelDefaults:
         value = getattr(context.scene.weathering, scene_name or name)
         setattr(self, name, int(value) if name == "texture_size" else value)
         return getattr(self, name)
+
+    def image_order(self, context, targets=None):
+        """The image-weathering order from the operator's or the panel's values.
+        The panel's texture scale (up to 1000 for meshes) is clamped to the 0.125–16 of images."""
+        try:
+            return WeatherImageOrder(
+                self.setting(context, "weathering_class"),
+                self.setting(context, "age"),
+                self.setting(context, "seed"),
+                min(max(self.setting(context, "scale"), 0.125), 16.0),
+                targets,
+            )
+        except ValueError as error:
+            raise UserError(str(error)) from None

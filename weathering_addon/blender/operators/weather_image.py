@@ -1,7 +1,7 @@
 import bpy
 
 from ...core.errors import UserError
-from ...core.weather_image import WeatherImageOrder, fetch_weathered
+from ...core.weather_image import fetch_weathered
 from ..image_pixels import image_to_png
 from ..images import load_generated, texture_directory
 from ..preferences import backend_client
@@ -51,14 +51,8 @@ class WEATHERING_OT_weather_image(PanelDefaults, BackgroundOperator, bpy.types.O
         targets = tuple(t.strip() for t in self.targets.split(",") if t.strip()) or ticked_targets(
             settings
         )
+        order = self.image_order(context, targets)
         try:
-            order = WeatherImageOrder(
-                self.setting(context, "weathering_class"),
-                self.setting(context, "age"),
-                self.setting(context, "seed"),
-                min(max(self.setting(context, "scale"), 0.125), 16.0),
-                targets,
-            )
             image_png = image_to_png(source)
         except ValueError as error:
             raise UserError(str(error)) from None

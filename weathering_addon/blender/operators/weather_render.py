@@ -4,7 +4,7 @@ from pathlib import Path
 import bpy
 
 from ...core.errors import UserError
-from ...core.weather_image import WeatherImageOrder, fetch_weathered
+from ...core.weather_image import fetch_weathered
 from .. import compositor
 from ..images import load_generated, texture_directory
 from ..preferences import backend_client
@@ -34,15 +34,7 @@ class WEATHERING_OT_weather_render(PanelDefaults, BackgroundOperator, bpy.types.
             raise UserError("Select the mesh objects to weather in the render")
         if scene.camera is None:
             raise UserError("The scene has no camera to render from")
-        try:
-            order = WeatherImageOrder(
-                self.setting(context, "weathering_class"),
-                self.setting(context, "age"),
-                self.setting(context, "seed"),
-                min(max(self.setting(context, "scale"), 0.125), 16.0),
-            )
-        except ValueError as error:
-            raise UserError(str(error)) from None
+        order = self.image_order(context)
         render_png, mask_png = capture(scene, objects)
         directory, self._pack = texture_directory()
         self._name = f"{scene.name} render"
