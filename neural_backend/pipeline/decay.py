@@ -43,12 +43,12 @@ def drips(edge: np.ndarray, mask: np.ndarray, seed: int) -> np.ndarray:
     """Streaks that start at edges with open space above them and run down inside the mask."""
     height, width = mask.shape
     above = np.vstack([np.zeros((1, width), bool), mask[:-1]])
-    sources = edge * (~above | (edge > 0.6))
+    sources = edge * ~above  # only edges with open space above them start a streak
     rng = np.random.default_rng(seed)
     size = 1 << int(np.ceil(np.log2(max(width, 2))))
-    streaks = fractal_noise(rng, size, feature_px=max(2.0, width / 120), roughness=0.3)[0, :width]
-    streaks = smoothstep(0.45, 0.75, streaks)  # thin streaks, not a wash
-    keep = np.exp(-1.0 / max(height / 6, 1.0))  # a streak fades over about a sixth of the image
+    streaks = fractal_noise(rng, size, feature_px=max(2.0, width / 60), roughness=0.3)[0, :width]
+    streaks = 0.3 + 0.7 * smoothstep(0.4, 0.8, streaks)  # some streaks strong, none absent
+    keep = np.exp(-1.0 / max(height / 10, 1.0))  # a streak fades over about a tenth of the image
     run = np.zeros(width, np.float32)
     out = np.zeros_like(edge)
     for row in range(height):

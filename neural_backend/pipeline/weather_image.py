@@ -17,6 +17,9 @@ from neural_backend.presets import Preset
 # What "weather the scene" means when no targets are named: the built things, not sky or trees.
 DEFAULT_TARGETS = ("building", "fence", "pole", "sign_symbol", "car", "pavement")
 TILE = 512  # texture tile generated once and repeated: tileable, so repetition has no seams
+# At scale 1 texture features are sized as on a plate this many pixels wide (a 1080p frame):
+# a smaller image of the same scene shows them proportionally smaller.
+REFERENCE_WIDTH = 1920
 
 
 @dataclass
@@ -81,7 +84,10 @@ class ImageWeatherer:
         if not target.any():
             where = f" (found: {', '.join(found)})" if found else ""
             raise ValueError(f"nothing to weather: the target mask is empty{where}")
-        maps = self.generators[generator](preset, TILE, seed, scale)
+        image_scale = scale * max(photo.shape[:2]) / REFERENCE_WIDTH
+        maps = self.generators[generator](
+            preset, TILE, seed, float(np.clip(image_scale, 0.125, 16))
+        )
         albedo, height = (
             tile_to(maps.albedo, photo.shape[:2]),
             tile_to(maps.height, photo.shape[:2]),
@@ -92,5 +98,9 @@ class ImageWeatherer:
             # One transform for the region: the composite already carries the photo's light.
             region = (decay > 0.05).astype(np.float32)
             harmonized = self.harmonizer.harmonize_float(aged, region, uniform=True)
+            # Take its colour, keep the composite's brightness: harmonization learned to match a
+            # pasted object's level to its surroundings, but rust on a pale wall is darker.
+            ratio = luminance(aged) / np.maximum(luminance(harmonized), 1e-4)
+            harmonized = np.clip(harmonized * ratio[..., None], 0.0, 1.0)
             aged = aged + decay[..., None] * (harmonized - aged)
         return WeatheredImage(aged.astype(np.float32), decay, maps.albedo, found, targets)
