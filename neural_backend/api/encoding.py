@@ -26,14 +26,18 @@ def encode_map(
     )
 
 
+def decode_base64(name: str, data: str) -> bytes:
+    """A base64 request field's bytes, or a 422 that names the field."""
+    try:
+        return base64.b64decode(data, validate=True)
+    except (binascii.Error, ValueError):
+        raise HTTPException(422, f"{name}: not valid base64") from None
+
+
 def decode_field(name: str, data: str, mode: str = "RGB") -> np.ndarray:
     """A base64 image field of a request, or a 422 that names the field."""
     try:
-        raw = base64.b64decode(data, validate=True)
-    except (binascii.Error, ValueError):
-        raise HTTPException(422, f"{name}: not valid base64") from None
-    try:
-        return decode_image(raw, mode)
+        return decode_image(decode_base64(name, data), mode)
     except ImageDecodeError as error:
         raise HTTPException(422, f"{name}: {error}") from None
 

@@ -29,9 +29,9 @@ def run(args: argparse.Namespace) -> None:
     args.out_dir.mkdir(parents=True, exist_ok=True)
     for index, sample in enumerate(samples, start=1):
         composite, mask = read_image(sample.composite), read_image(sample.mask, "L")
-        if mask.shape != composite.shape[:2]:
-            sys.exit(f"{sample.mask}: size {mask.shape[::-1]} differs from the composite's")
-        (args.out_dir / f"{sample.name}.png").write_bytes(
-            encode_png(harmonizer.harmonize(composite, mask))
-        )
+        try:
+            harmonized = harmonizer.harmonize(composite, mask)
+        except ValueError as error:
+            sys.exit(f"{sample.name}: {error}")
+        (args.out_dir / f"{sample.name}.png").write_bytes(encode_png(harmonized))
         print(f"[{index}/{len(samples)}] {sample.name}", flush=True)

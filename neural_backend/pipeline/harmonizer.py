@@ -15,8 +15,7 @@ class Harmonizer:
 
     def harmonize(self, composite: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """composite (H, W, 3) uint8; mask (H, W) uint8, foreground 255. Gives uint8."""
-        _check(composite, mask)
-        result = self.harmonize_float(composite / 255.0, mask / 255.0)
+        result = self.harmonize_float(composite / 255.0, mask / 255.0)  # checks the shapes
         return (result * 255).round().clip(0, 255).astype(np.uint8)
 
     def harmonize_float(
@@ -36,6 +35,6 @@ def _check(composite: np.ndarray, mask: np.ndarray) -> None:
         raise ValueError(f"composite must be an RGB image, got shape {composite.shape}")
     if mask.shape[:2] != composite.shape[:2]:
         raise ValueError(
-            f"mask is {mask.shape[1]}×{mask.shape[0]}, "
-            f"composite {composite.shape[1]}×{composite.shape[0]}"
+            f"mask is {mask.shape[1]}×{mask.shape[0]} but composite is "
+            f"{composite.shape[1]}×{composite.shape[0]}; they must match"
         )

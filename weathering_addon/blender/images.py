@@ -53,6 +53,16 @@ def load_generated(
     return image
 
 
+def load_weathered(name: str, files, pack: bool) -> tuple[bpy.types.Image, bpy.types.Image]:
+    """An aged image and its decay map as "<name> weathered" and "<name> decay", updated in
+    place on re-runs; fake users keep them, since they are the user's product, not a cache."""
+    aged = load_generated(f"{name} weathered", files.image, "sRGB", pack, name)
+    decay = load_generated(f"{name} decay", files.decay, "Non-Color", pack, name)
+    for image in (aged, decay):
+        image.use_fake_user = True
+    return aged, decay
+
+
 def remove_unused_images() -> int:
     """Delete generated images that nothing uses any more; returns how many."""
     unused = [i for i in bpy.data.images if i.get(KEY_PROPERTY) is not None and i.users == 0]

@@ -12,10 +12,8 @@ def harmonize(body: HarmonizeRequest, request: Request) -> HarmonizeResponse:
     harmonizer = require_model(request.app.state, "harmonization")
     composite = decode_field("composite", body.composite)
     mask = decode_field("mask", body.mask, mode="L")
-    if mask.shape != composite.shape[:2]:
-        raise HTTPException(
-            422,
-            f"mask is {mask.shape[1]}×{mask.shape[0]} but composite is "
-            f"{composite.shape[1]}×{composite.shape[0]}; they must match",
-        )
-    return HarmonizeResponse(image=encode_map(harmonizer.harmonize(composite, mask)))
+    try:
+        harmonized = harmonizer.harmonize(composite, mask)
+    except ValueError as error:  # e.g. a mask of another size
+        raise HTTPException(422, str(error)) from None
+    return HarmonizeResponse(image=encode_map(harmonized))

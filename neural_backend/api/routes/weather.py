@@ -1,9 +1,6 @@
-import base64
-import binascii
-
 from fastapi import APIRouter, HTTPException, Request
 
-from neural_backend.api.encoding import decode_field, encode_map
+from neural_backend.api.encoding import decode_base64, decode_field, encode_map
 from neural_backend.api.schemas import WeatherRequest, WeatherResponse
 from neural_backend.codecs import ImageDecodeError, decode_image_native
 from neural_backend.pipeline.image_input import from_float_rgb, to_float_rgb
@@ -15,11 +12,7 @@ router = APIRouter(prefix="/v1", tags=["weather"])
 def weather(body: WeatherRequest, request: Request) -> WeatherResponse:
     """Age an image: decay where the targets (or the mask) are, the photo's light kept."""
     try:
-        raw = base64.b64decode(body.image, validate=True)
-    except (binascii.Error, ValueError):
-        raise HTTPException(422, "image: not valid base64") from None
-    try:
-        photo, original = to_float_rgb(decode_image_native(raw))
+        photo, original = to_float_rgb(decode_image_native(decode_base64("image", body.image)))
     except (ImageDecodeError, ValueError) as error:
         raise HTTPException(422, f"image: {error}") from None
     mask = None if body.mask is None else decode_field("mask", body.mask, mode="L") / 255.0

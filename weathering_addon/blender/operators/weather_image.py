@@ -3,7 +3,7 @@ import bpy
 from ...core.errors import UserError
 from ...core.weather_image import fetch_weathered
 from ..image_pixels import image_to_png
-from ..images import load_generated, texture_directory
+from ..images import load_weathered, texture_directory
 from ..preferences import backend_client
 from ..properties import list_targets, ticked_targets
 from .background import BackgroundOperator
@@ -64,15 +64,8 @@ class WEATHERING_OT_weather_image(PanelDefaults, BackgroundOperator, bpy.types.O
         )
 
     def finish(self, context, files):
-        aged = load_generated(
-            f"{self._source} weathered", files.image, "sRGB", self._pack, self._source
-        )
-        decay = load_generated(
-            f"{self._source} decay", files.decay, "Non-Color", self._pack, self._source
-        )
+        aged, _ = load_weathered(self._source, files, self._pack)
         aged["weathering_source"] = self._source
-        for image in (aged, decay):
-            image.use_fake_user = True  # the user's product: kept even while nothing shows it
         list_targets(context.scene.weathering, files.found, files.targets)
         space = getattr(context, "space_data", None)
         if space is not None and space.type == "IMAGE_EDITOR":

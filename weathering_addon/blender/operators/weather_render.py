@@ -6,7 +6,7 @@ import bpy
 from ...core.errors import UserError
 from ...core.weather_image import fetch_weathered
 from .. import compositor
-from ..images import load_generated, texture_directory
+from ..images import load_weathered, texture_directory
 from ..preferences import backend_client
 from .background import BackgroundOperator
 from .settings import PanelDefaults
@@ -44,14 +44,7 @@ class WEATHERING_OT_weather_render(PanelDefaults, BackgroundOperator, bpy.types.
         )
 
     def finish(self, context, files):
-        aged = load_generated(
-            f"{self._name} weathered", files.image, "sRGB", self._pack, self._name
-        )
-        decay = load_generated(
-            f"{self._name} decay", files.decay, "Non-Color", self._pack, self._name
-        )
-        for image in (aged, decay):
-            image.use_fake_user = True  # the result of a render: keep it even while unused
+        aged, decay = load_weathered(self._name, files, self._pack)
         compositor.use_group(context.scene, compositor.aged_group(aged, decay))
         self.report(
             {"INFO"},
