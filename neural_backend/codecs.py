@@ -1,4 +1,4 @@
-"""Image wire formats: PNG (8 or 16 bit) for pictures, float32 .npy for linear data.
+"""Image wire formats out: PNG (8 or 16 bit) for pictures, float32 .npy for linear data.
 
 The PNG writer is our own (zlib + the three chunks PNG needs) because it handles 16-bit RGB,
 which Pillow does not, and because the same array must give the same bytes everywhere.
@@ -68,63 +68,3 @@ def encode(image: np.ndarray, image_format: str, bit_depth: int = 8) -> bytes:
 
 def media_type(image_format: str) -> str:
     return "image/png" if image_format == "png" else "application/x-npy"
-
-
-class ImageDecodeError(ValueError):
-    """Bytes that are not an image we can read."""
-
-
-MAX_DECODED_PIXELS = 64 * 1024 * 1024  # 8192²: refuse decompression bombs before decoding
-
-
-def decode_image(data: bytes, mode: str = "RGB") -> np.ndarray:
-    """PNG/JPEG/... bytes → uint8 array: (H, W, 3) for mode RGB, (H, W) for mode L."""
-    from PIL import Image, UnidentifiedImageError
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            if image.width * image.height > MAX_DECODED_PIXELS:
-                raise ImageDecodeError(
-                    f"image is {image.width}×{image.height}; the limit is 8192×8192"
-                )
-            return np.asarray(image.convert(mode))
-    except (UnidentifiedImageError, OSError, SyntaxError) as error:
-        raise ImageDecodeError(f"not a readable image ({error})") from None
-
-
-def decode_image_native(data: bytes) -> np.ndarray:
-    """Image bytes → array in the file's own pixel type and channels: PNGs keep 16 bits, grey
-    stays (H, W), alpha stays. Other formats go through Pillow."""
-    if data[:8] == b"\x89PNG\r\n\x1a\n":
-        import png
-
-        try:
-            width, height, rows, info = png.Reader(bytes=data).asDirect()
-            if width * height > MAX_DECODED_PIXELS:
-                raise ImageDecodeError(f"image is {width}×{height}; the limit is 8192×8192")
-            dtype = np.uint16 if info["bitdepth"] > 8 else np.uint8
-            pixels = np.vstack([np.asarray(row, dtype) for row in rows])
-        except png.Error as error:
-            raise ImageDecodeError(f"not a readable PNG ({error})") from None
-        planes = info["planes"]
-        if info["bitdepth"] < 8:  # 1, 2, 4-bit greys: scale to the 8-bit range
-            pixels = (pixels * (255 // ((1 << info["bitdepth"]) - 1))).astype(np.uint8)
-        return (
-            pixels.reshape(height, width, planes).squeeze(-1)
-            if planes == 1
-            else pixels.reshape(height, width, planes)
-        )
-    mode = "RGB"
-    from PIL import Image
-
-    try:
-        with Image.open(io.BytesIO(data)) as image:
-            mode = {
-                "L": "L",
-                "LA": "LA",
-                "RGBA": "RGBA",
-                "P": "RGBA" if "transparency" in image.info else "RGB",
-            }.get(image.mode, "RGB")
-    except OSError:
-        pass
-    return decode_image(data, mode)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEVICES = ("auto", "cpu", "cuda")
+LOOPBACK_NAMES = ("localhost",)
 
 
 def _default_textures_dir() -> Path:
@@ -26,7 +28,16 @@ class Settings:
     textures_dir: Path = field(default_factory=_default_textures_dir)
     weights_dir: Path = field(default_factory=_default_weights_dir)
     max_texture_size: int = 4096
-    min_texture_size: int = 64
+    # Who may talk to the backend: required as a bearer token when set, and for any non-loopback
+    # address, since anyone on the network could otherwise use (and load) this machine.
+    token: str = ""
+    # Limits: a request over them gets a 4xx naming the value and the range, never a dead worker.
+    max_body_mb: float = 256.0  # a 16-bit RGBA 8K PNG in base64 is about 250 MB at worst
+    max_image_side: int = 8192
+    max_targets: int = 32
+    # Inference runs on `workers` threads; at most `queue_size` more requests wait, then 429.
+    workers: int = 1
+    queue_size: int = 8
 
     @classmethod
     def from_env(cls, **overrides) -> Settings:
@@ -38,18 +49,48 @@ class Settings:
                 values[item.name] = raw
         values.update({key: value for key, value in overrides.items() if value is not None})
         settings = cls(**values)
-        settings.port = int(settings.port)
-        settings.textures_dir = Path(settings.textures_dir)
-        settings.weights_dir = Path(settings.weights_dir)
-        settings.max_texture_size = int(settings.max_texture_size)
-        settings.min_texture_size = int(settings.min_texture_size)
-        if settings.device not in DEVICES:
-            raise ValueError(f"device must be one of {DEVICES}, got {settings.device!r}")
+        for item in fields(cls):  # environment values arrive as text
+            convert = {"int": int, "float": float, "Path": Path}.get(item.type)
+            if convert is not None:
+                try:
+                    setattr(settings, item.name, convert(getattr(settings, item.name)))
+                except ValueError:
+                    raise ValueError(
+                        f"{item.name} must be {item.type}, got {getattr(settings, item.name)!r}"
+                    ) from None
+        settings.check()
         return settings
+
+    def check(self) -> None:
+        if self.device not in DEVICES:
+            raise ValueError(f"device must be one of {DEVICES}, got {self.device!r}")
+        for name in ("max_image_side", "max_targets", "workers"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if self.queue_size < 0 or self.max_body_mb <= 0:
+            raise ValueError("queue_size must be ≥ 0 and max_body_mb > 0")
+        if not self.token and not is_loopback(self.host):
+            raise ValueError(
+                f"binding {self.host} exposes the backend beyond this machine: set a token "
+                "(--token or WEATHERING_TOKEN) that clients send as 'Authorization: Bearer …'"
+            )
 
     @property
     def presets_dir(self) -> Path:
         return self.textures_dir / "presets"
+
+    @property
+    def max_body_bytes(self) -> int:
+        return int(self.max_body_mb * 1024 * 1024)
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:  # a host name: it may resolve to anything
+        return False
 
 
 def resolve_device(requested: str) -> str:

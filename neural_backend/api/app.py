@@ -7,6 +7,8 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from neural_backend import __version__
+from neural_backend.api.guards import LimitBodySize, RequireToken
+from neural_backend.api.inference import InferenceQueue
 from neural_backend.api.routes import ROUTERS
 from neural_backend.config import Settings, resolve_device
 from neural_backend.generators import available_generators
@@ -31,7 +33,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.models.get("segmentation"),
             app.state.models.get("harmonization"),
         )
+        app.state.queue = InferenceQueue(settings.workers, settings.queue_size)
         yield
+        app.state.queue.shutdown()
 
     app = FastAPI(
         title="Weathering backend",
@@ -41,4 +45,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     for router in ROUTERS:
         app.include_router(router)
+    app.add_middleware(LimitBodySize, max_bytes=settings.max_body_bytes)
+    if settings.token:  # added last, so it runs first: no body is read for a stranger
+        app.add_middleware(RequireToken, token=settings.token)
     return app

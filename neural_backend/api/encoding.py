@@ -9,7 +9,8 @@ import numpy as np
 from fastapi import HTTPException
 
 from neural_backend.api.schemas import EncodedMap
-from neural_backend.codecs import ImageDecodeError, decode_image, encode, media_type
+from neural_backend.codecs import encode, media_type
+from neural_backend.decoding import ImageDecodeError, decode_image, decode_image_native
 
 
 def encode_map(
@@ -34,10 +35,18 @@ def decode_base64(name: str, data: str) -> bytes:
         raise HTTPException(422, f"{name}: not valid base64") from None
 
 
-def decode_field(name: str, data: str, mode: str = "RGB") -> np.ndarray:
-    """A base64 image field of a request, or a 422 that names the field."""
+def decode_field(name: str, data: str, max_side: int, mode: str = "RGB") -> np.ndarray:
+    """A base64 image field of a request as uint8 RGB or L, or a 422 that names the field."""
     try:
-        return decode_image(decode_base64(name, data), mode)
+        return decode_image(decode_base64(name, data), mode, max_side)
+    except ImageDecodeError as error:
+        raise HTTPException(422, f"{name}: {error}") from None
+
+
+def decode_native_field(name: str, data: str, max_side: int) -> np.ndarray:
+    """A base64 image field in its own bit depth and channels, or a 422 that names the field."""
+    try:
+        return decode_image_native(decode_base64(name, data), max_side)
     except ImageDecodeError as error:
         raise HTTPException(422, f"{name}: {error}") from None
 

@@ -8,6 +8,19 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from neural_backend.generators import DEFAULT_GENERATOR
 
+# Small working values for /docs' "Try it out" (and the seeds schema fuzzers start from): a 16×16
+# grey PNG, and a mask of its middle.
+EXAMPLE_IMAGE = (
+    "iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAIAAACQkWg2AAAAIElEQVR42mO0sbFhIAWwcHJy0lgDFxfXqJNGnTQgTgIABRwC"
+    "lh8W2PwAAAAASUVORK5CYII="
+)
+EXAMPLE_MASK = (
+    "iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAAAAAA6mKC9AAAAG0lEQVR42mNgoBwwMjAwMPxH4jChq6CPADUAANBEARBPoE73"
+    "AAAAAElFTkSuQmCC"
+)
+IMAGE_FIELD = {"examples": [EXAMPLE_IMAGE]}
+CLASS_FIELD = {"alias": "class", "examples": ["rust"]}
+
 
 class HealthResponse(BaseModel):
     status: Literal["ok"] = "ok"
@@ -41,8 +54,10 @@ class ClassesResponse(BaseModel):
 class TextureRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    weathering_class: str = Field(alias="class", description="A name from GET /v1/classes")
-    size: int = Field(1024, ge=64, le=4096, description="Width and height in pixels")
+    weathering_class: str = Field(description="A name from GET /v1/classes", **CLASS_FIELD)
+    size: int = Field(
+        1024, ge=64, le=4096, description="Width and height in pixels", examples=[256]
+    )
     seed: int = Field(0, ge=0, le=2**31 - 1, description="Same seed, same texture")
     scale: float = Field(
         1.0, ge=0.125, le=16.0, description="Zoom: 2 makes features twice as large"
@@ -78,7 +93,7 @@ class TextureResponse(BaseModel):
 
 
 class SegmentRequest(BaseModel):
-    image: str = Field(description="PNG or JPEG bytes, base64")
+    image: str = Field(description="PNG or JPEG bytes, base64", **IMAGE_FIELD)
     exit: Literal[1, 2, 3, "auto"] = Field(
         "auto", description="1 fast and rough … 3 slow and precise; auto stops when confident"
     )
@@ -96,8 +111,13 @@ class SegmentResponse(BaseModel):
 
 
 class HarmonizeRequest(BaseModel):
-    composite: str = Field(description="The composite image, PNG or JPEG bytes, base64")
-    mask: str = Field(description="Foreground mask, same size, PNG base64 (255 = pasted region)")
+    composite: str = Field(
+        description="The composite image, PNG or JPEG bytes, base64", **IMAGE_FIELD
+    )
+    mask: str = Field(
+        description="Foreground mask, same size, PNG base64 (255 = pasted region)",
+        examples=[EXAMPLE_MASK],
+    )
 
 
 class HarmonizeResponse(BaseModel):
@@ -107,14 +127,19 @@ class HarmonizeResponse(BaseModel):
 class WeatherRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 
-    image: str = Field(description="Photo or render, PNG (8/16-bit, grey/RGB/RGBA) or JPEG, base64")
-    weathering_class: str = Field(alias="class", description="A name from GET /v1/classes")
+    image: str = Field(
+        description="Photo or render: PNG (8/16-bit, grey/RGB/RGBA), JPEG or .npy, base64",
+        **IMAGE_FIELD,
+    )
+    weathering_class: str = Field(description="A name from GET /v1/classes", **CLASS_FIELD)
     age: float = Field(0.5, ge=0.0, le=1.0, description="0 new … 1 fully weathered")
     seed: int = Field(0, ge=0, le=2**31 - 1)
     targets: list[str] | None = Field(
         None, description="Segmentation classes to weather (default: built things)"
     )
-    mask: str | None = Field(None, description="Instead of targets: PNG base64, 255 = weather")
+    mask: str | None = Field(
+        None, description="Instead of targets: PNG base64, 255 = weather", examples=[EXAMPLE_MASK]
+    )
     scale: float = Field(1.0, ge=0.125, le=16.0, description="Texture zoom")
     generator: str = Field(DEFAULT_GENERATOR)
 
@@ -125,3 +150,18 @@ class WeatherResponse(BaseModel):
     texture: EncodedMap = Field(description="The albedo tile used")
     found: dict[str, float] = Field(description="Classes segmented → share of pixels")
     targets: list[str] = Field(description="The classes weathered (empty when a mask was given)")
+
+
+class JobError(BaseModel):
+    status: int = Field(description="The HTTP status the synchronous route would have answered")
+    detail: str
+
+
+class JobStatus(BaseModel):
+    id: str
+    kind: Literal["weather", "textures"]
+    state: Literal["queued", "running", "cancelling", "done", "failed", "cancelled"]
+    progress: float = Field(description="0..1")
+    message: str = Field(description="The current step")
+    result: dict | None = Field(None, description="When done: the synchronous route's response")
+    error: JobError | None = None

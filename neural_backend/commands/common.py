@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
-from neural_backend.codecs import ImageDecodeError, decode_image
 from neural_backend.config import DEVICES, Settings, resolve_device
+from neural_backend.decoding import ImageDecodeError, decode_image
 
 
 def add_device(parser: argparse.ArgumentParser) -> None:

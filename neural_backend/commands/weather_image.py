@@ -7,9 +7,10 @@ import sys
 import time
 from pathlib import Path
 
-from neural_backend.codecs import ImageDecodeError, decode_image_native, encode_png
+from neural_backend.codecs import encode_png
 from neural_backend.commands.common import add_device, device_from, read_image
 from neural_backend.config import Settings
+from neural_backend.decoding import ImageDecodeError, decode_image_native
 from neural_backend.generators import DEFAULT_GENERATOR, GENERATOR_NAMES, available_generators
 from neural_backend.pipeline.image_input import from_float_rgb, to_float_rgb
 from neural_backend.pipeline.loading import load_available

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from neural_backend.codecs import decode_image, encode_png
+from neural_backend.codecs import encode_png
 from neural_backend.colour import lab_to_rgb, rgb_to_lab, transfer_statistics
 from neural_backend.data.camvid import load_split
 from neural_backend.data.composites import Pair, camvid_pairs
 from neural_backend.data.harmonization_samples import list_samples
+from neural_backend.decoding import decode_image
 from neural_backend.models.registry import WEIGHTS_DIR
 from neural_backend.pipeline.harmonizer import Harmonizer
 from neural_backend.pipeline.loading import load_harmonizer

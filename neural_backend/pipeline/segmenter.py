@@ -9,8 +9,11 @@ import numpy as np
 import torch
 
 from neural_backend.models.segmentation import SegmentationNet, predict
+from neural_backend.pipeline.memory import free_memory, is_out_of_memory
 
 EXIT_CHOICES = ("1", "2", "3", "auto")
+TILE_PIECES = (2, 4, 8)  # after running out of memory: retry in 2×2, then 4×4, then 8×8 tiles
+TILE_MARGIN = 32  # pixels of context around each tile, cropped away after prediction
 
 
 @dataclass
@@ -61,10 +64,7 @@ class Segmenter:
             exit = self.exit_for_budget(budget_ms, *image.shape[:2])
         tensor = torch.from_numpy(np.array(image)).permute(2, 0, 1)[None].float().div(255)
         start = time.perf_counter()
-        if str(exit) == "auto":
-            logits, used = predict(self.model, tensor.to(self.device), threshold=self.threshold)
-        else:
-            logits, used = predict(self.model, tensor.to(self.device), exit=int(exit))
+        logits, used = self._predict_fitting(tensor, exit)
         probabilities = logits.softmax(1)[0]
         top, labels = probabilities.max(0)
         ms = (time.perf_counter() - start) * 1000
@@ -75,3 +75,49 @@ class Segmenter:
             if (labels == index).any()
         }
         return Segmentation(labels, used, ms, confidence)
+
+    def _predict(self, image: torch.Tensor, exit: str | int) -> tuple[torch.Tensor, int]:
+        image = image.to(self.device)
+        if str(exit) == "auto":
+            return predict(self.model, image, threshold=self.threshold)
+        return predict(self.model, image, exit=int(exit))
+
+    def _predict_fitting(self, image: torch.Tensor, exit: str | int) -> tuple[torch.Tensor, int]:
+        """The whole image at once, or, when that runs out of memory, in ever smaller tiles."""
+        try:
+            return self._predict(image, exit)
+        except Exception as error:
+            if not is_out_of_memory(error):
+                raise
+        for pieces in TILE_PIECES:
+            free_memory()
+            try:
+                return self._predict_in_tiles(image, exit, pieces)
+            except Exception as error:
+                if not is_out_of_memory(error):
+                    raise
+                last = error
+        raise last
+
+    def _predict_in_tiles(
+        self, image: torch.Tensor, exit: str | int, pieces: int
+    ) -> tuple[torch.Tensor, int]:
+        height, width = image.shape[-2:]
+        logits, deepest = None, 1
+        for top, bottom in _spans(height, pieces):
+            for left, right in _spans(width, pieces):
+                y0, x0 = max(top - TILE_MARGIN, 0), max(left - TILE_MARGIN, 0)
+                y1, x1 = min(bottom + TILE_MARGIN, height), min(right + TILE_MARGIN, width)
+                tile, used = self._predict(image[..., y0:y1, x0:x1], exit)
+                if logits is None:
+                    logits = torch.empty(1, tile.shape[1], height, width)
+                logits[..., top:bottom, left:right] = tile[
+                    ..., top - y0 : bottom - y0, left - x0 : right - x0
+                ].cpu()
+                deepest = max(deepest, used)
+        return logits, deepest
+
+
+def _spans(length: int, pieces: int) -> list[tuple[int, int]]:
+    edges = np.linspace(0, length, min(pieces, length) + 1).round().astype(int)
+    return list(zip(edges[:-1], edges[1:], strict=True))

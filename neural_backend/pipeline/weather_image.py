@@ -12,11 +12,13 @@ from neural_backend.colour import srgb_to_linear
 from neural_backend.generators.maps import tile_to
 from neural_backend.pipeline.composite import composite, luminance
 from neural_backend.pipeline.decay import decay_map
+from neural_backend.pipeline.progress import Progress
 from neural_backend.presets import Preset
 
 # What "weather the scene" means when no targets are named: the built things, not sky or trees.
 DEFAULT_TARGETS = ("building", "fence", "pole", "sign_symbol", "car", "pavement")
 TILE = 512  # texture tile generated once and repeated: tileable, so repetition has no seams
+MIN_TILE = 64
 # At scale 1 texture features are sized as on a plate this many pixels wide (a 1080p frame):
 # a smaller image of the same scene shows them proportionally smaller.
 REFERENCE_WIDTH = 1920
@@ -26,7 +28,7 @@ REFERENCE_WIDTH = 1920
 class WeatheredImage:
     image: np.ndarray  # (H, W, 3) sRGB float in [0, 1]
     decay: np.ndarray  # (H, W) float in [0, 1]
-    texture: np.ndarray  # (TILE, TILE, 3) the albedo tile used
+    texture: np.ndarray  # (T, T, 3) the albedo tile used, T ≤ TILE
     found: dict[str, float]  # segmentation classes in the image → share of pixels (empty for masks)
     targets: list[str]  # the classes weathered (empty when a mask was given)
 
@@ -69,8 +71,10 @@ class ImageWeatherer:
         mask: np.ndarray | None = None,
         scale: float = 1.0,
         generator: str = "gan",
+        progress: Progress | None = None,
     ) -> WeatheredImage:
         """photo: (H, W, 3) sRGB float in [0, 1]; mask: (H, W) float, 1 = weather here."""
+        progress = progress or Progress()
         if weathering_class not in self.presets:
             raise ValueError(
                 f"unknown class {weathering_class!r}; allowed: {', '.join(self.presets)}"
@@ -80,21 +84,26 @@ class ImageWeatherer:
                 f"unknown generator {generator!r}; allowed: {', '.join(self.generators)}"
             )
         preset = self.presets[weathering_class]
+        progress.update(0.05, "finding what to weather")
         target, found, targets = self.target_mask(photo, targets, mask)
         if not target.any():
             where = f" (found: {', '.join(found)})" if found else ""
             raise ValueError(f"nothing to weather: the target mask is empty{where}")
-        image_scale = scale * max(photo.shape[:2]) / REFERENCE_WIDTH
-        maps = self.generators[generator](
-            preset, TILE, seed, float(np.clip(image_scale, 0.125, 16))
-        )
+        progress.update(0.35, "generating the texture")
+        image_scale = float(np.clip(scale * max(photo.shape[:2]) / REFERENCE_WIDTH, 0.125, 16))
+        # Zoomed out, a smaller tile holds as many features: the cost of generating stays that
+        # of a TILE² texture at scale 1, however small the image.
+        tile = max(MIN_TILE, round(TILE * min(image_scale, 1.0)))
+        maps = self.generators[generator](preset, tile, seed, image_scale)
         albedo, height = (
             tile_to(maps.albedo, photo.shape[:2]),
             tile_to(maps.height, photo.shape[:2]),
         )
+        progress.update(0.55, "decay map and composite")
         decay = decay_map(target, luminance(srgb_to_linear(photo)), height, preset, age, seed)
         aged = composite(photo, albedo, height, decay, preset.pbr["bump_strength"])
         if self.harmonizer is not None and decay.max() > 0:
+            progress.update(0.75, "harmonizing")
             # One transform for the region: the composite already carries the photo's light.
             region = (decay > 0.05).astype(np.float32)
             harmonized = self.harmonizer.harmonize_float(aged, region, uniform=True)

@@ -5,6 +5,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import pytest
 from core.client import BackendClient, BackendError
 
+BUSY: dict[str, int] = {}
+
 
 class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
@@ -13,6 +15,23 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/v1/slow":
             threading.Event().wait(2)
             self._send(200, {})
+        elif self.path.startswith("/v1/busy"):  # busy twice per key, then answers
+            key = self.path
+            BUSY[key] = BUSY.get(key, 0) + 1
+            if BUSY[key] <= 2:
+                self.send_response(429)
+                self.send_header("Retry-After", "0.05")
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+            else:
+                self._send(200, {"after": BUSY[key]})
+        elif self.path == "/v1/dies":  # promises 1000 bytes, sends 10, hangs up
+            self.send_response(200)
+            self.send_header("Content-Length", "1000")
+            self.end_headers()
+            self.wfile.write(b'{"partial"')
+            self.wfile.flush()
+            self.connection.shutdown(2)
         elif self.path == "/v1/classes":
             self.send_response(200)
             self.end_headers()
@@ -69,6 +88,21 @@ def test_timeout_is_reported_in_seconds(server_url):
 def test_a_server_that_is_not_a_backend_is_named(server_url):
     with pytest.raises(BackendError, match="not as a Weathering backend"):
         BackendClient(server_url).classes()
+
+
+def test_busy_answers_are_retried_after_the_wait_the_server_asks(server_url):
+    assert BackendClient(server_url)._request("GET", "/v1/busy/a") == {"after": 3}
+
+
+def test_a_backend_that_stays_busy_is_reported(server_url, monkeypatch):
+    monkeypatch.setattr("core.client.BUSY_RETRIES", 1)
+    with pytest.raises(BackendError, match="stayed busy after 1 retries"):
+        BackendClient(server_url)._request("GET", "/v1/busy/b")
+
+
+def test_a_backend_dying_mid_answer_is_reported(server_url):
+    with pytest.raises(BackendError, match="stopped answering in the middle of GET /v1/dies"):
+        BackendClient(server_url)._request("GET", "/v1/dies")
 
 
 class socket_closed_port:

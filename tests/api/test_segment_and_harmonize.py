@@ -1,19 +1,7 @@
-import base64
-import io
-
 import numpy as np
 import pytest
-from PIL import Image
 
-
-def b64_png(array: np.ndarray) -> str:
-    buffer = io.BytesIO()
-    Image.fromarray(array).save(buffer, format="PNG")
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
-
-
-def read_png(encoded: dict) -> np.ndarray:
-    return np.asarray(Image.open(io.BytesIO(base64.b64decode(encoded["data"]))))
+from tests.api.images import b64, b64_png, read_png
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +34,7 @@ def test_a_tiny_budget_takes_the_fastest_exit(client, photo):
     ("body", "message"),
     [
         ({"image": "not base64!"}, "image: not valid base64"),
-        ({"image": base64.b64encode(b"GIF? no").decode()}, "image: not a readable image"),
+        ({"image": b64(b"GIF? no")}, "image: not a readable image"),
         ({"image": "", "exit": 7}, "Input should be 1, 2, 3 or 'auto'"),
     ],
 )

@@ -92,6 +92,24 @@ def test_backend_down_is_a_clear_error_and_changes_nothing(empty_scene):
     assert scene_tools.serialize_scene() == before
 
 
+def test_a_backend_killed_mid_request_is_reported_and_a_restart_recovers(empty_scene):
+    import importlib
+    import threading
+
+    scene_tools.mixed_scene()
+    before = scene_tools.serialize_scene()
+    backend = importlib.import_module(f"{ADDON}.blender.operators.backend").local_backend()
+    # A 4096² texture takes seconds to generate: the kill lands while the request is open.
+    threading.Timer(1.5, backend.process.kill).start()
+    with pytest.raises(RuntimeError, match="stopped answering|Cannot reach|Connection"):
+        bpy.ops.weathering.weather_selected(weathering_class="rust", texture_size=4096)
+    backend.process.wait(10)  # its socket closes a moment before the process is reaped
+    assert scene_tools.serialize_scene() == before
+    assert bpy.ops.weathering.start_backend() == {"FINISHED"}
+    assert weather(weathering_class="rust") == {"FINISHED"}
+    assert scene_tools.serialize_scene() != before
+
+
 def test_nothing_selected_is_a_clear_error(empty_scene):
     scene_tools.mixed_scene()
     for obj in bpy.context.view_layer.objects:

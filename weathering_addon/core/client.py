@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
 import json
+import time
 import urllib.error
 import urllib.request
+
+BUSY_RETRIES = 3  # a 429 means "busy, come back": wait as told, up to this many times
+MAX_BUSY_WAIT_S = 30.0
 
 
 class BackendError(Exception):
@@ -32,6 +37,19 @@ class BackendClient:
         return self._request("POST", "/v1/weather", request)
 
     def _request(self, method: str, path: str, body: dict | None = None) -> dict:
+        for attempt in range(BUSY_RETRIES + 1):
+            try:
+                return self._request_once(method, path, body)
+            except _Busy as busy:
+                if attempt == BUSY_RETRIES:
+                    raise BackendError(
+                        f"The backend at {self.url} stayed busy after {BUSY_RETRIES} retries: "
+                        f"{busy.detail}"
+                    ) from None
+                time.sleep(busy.retry_after)
+        raise AssertionError("unreachable")
+
+    def _request_once(self, method: str, path: str, body: dict | None) -> dict:
         headers = {"Accept": "application/json"}
         data = None
         if body is not None:
@@ -44,6 +62,8 @@ class BackendClient:
             with self._opener.open(request, timeout=self.timeout) as response:
                 return json.load(response)
         except urllib.error.HTTPError as error:
+            if error.code == 429:
+                raise _Busy(error) from None
             raise BackendError(
                 f"The backend at {self.url} refused {method} {path} "
                 f"({error.code}): {_detail(error)}"
@@ -51,6 +71,11 @@ class BackendClient:
         except TimeoutError:
             raise BackendError(
                 f"The backend at {self.url} did not answer within {self.timeout:g} s"
+            ) from None
+        except http.client.HTTPException as error:  # e.g. IncompleteRead: it died mid-answer
+            raise BackendError(
+                f"The backend at {self.url} stopped answering in the middle of {method} {path} "
+                f"({type(error).__name__}); it may have crashed. Restart it and try again."
             ) from None
         except (urllib.error.URLError, ConnectionError) as error:
             reason = getattr(error, "reason", error)
@@ -60,6 +85,15 @@ class BackendClient:
             ) from None
         except (json.JSONDecodeError, UnicodeDecodeError):
             raise BackendError(f"{self.url} answered, but not as a Weathering backend") from None
+
+
+class _Busy(Exception):
+    def __init__(self, error: urllib.error.HTTPError):
+        self.detail = _detail(error)
+        try:
+            self.retry_after = min(float(error.headers.get("Retry-After", 1)), MAX_BUSY_WAIT_S)
+        except ValueError:
+            self.retry_after = 1.0
 
 
 def _detail(error: urllib.error.HTTPError) -> str:

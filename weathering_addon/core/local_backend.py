@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import time
 from urllib.parse import urlsplit
@@ -12,7 +13,7 @@ from .client import BackendClient, BackendError
 class LocalBackend:
     """A `weathering serve` child process, run by the Python that has the backend installed."""
 
-    def __init__(self, python: str, url: str, log_path: str | None = None):
+    def __init__(self, python: str, url: str, log_path: str | None = None, token: str = ""):
         parts = urlsplit(url)
         if parts.scheme != "http" or not parts.hostname or not parts.port:
             raise ValueError(f"a local backend needs an http://HOST:PORT URL, got {url!r}")
@@ -21,6 +22,7 @@ class LocalBackend:
         self.host = parts.hostname
         self.port = parts.port
         self.log_path = log_path
+        self.token = token
         self.process: subprocess.Popen | None = None
 
     @property
@@ -33,9 +35,13 @@ class LocalBackend:
             return
         command = [self.python, "-m", "neural_backend.cli", "serve"]
         command += ["--host", self.host, "--port", str(self.port)]
+        # The token goes by environment, not argument: other users can read the process list.
+        environment = {**os.environ, "WEATHERING_TOKEN": self.token}
         log = open(self.log_path, "ab") if self.log_path else subprocess.DEVNULL  # noqa: SIM115
         try:
-            self.process = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                command, stdout=log, stderr=subprocess.STDOUT, env=environment
+            )
         except OSError as error:
             raise BackendError(f"Cannot run {self.python!r}: {error.strerror}") from None
         finally:
@@ -44,7 +50,7 @@ class LocalBackend:
         self._wait_until_healthy(wait_s)
 
     def _wait_until_healthy(self, wait_s: float) -> None:
-        client = BackendClient(self.url, timeout=2.0)
+        client = BackendClient(self.url, self.token, timeout=2.0)
         deadline = time.monotonic() + wait_s
         while time.monotonic() < deadline:
             if self.process.poll() is not None:

@@ -1,6 +1,14 @@
 """One router per resource."""
 
-from neural_backend.api.routes import classes, harmonize, health, segment, textures, weather
+from neural_backend.api.routes import (
+    classes,
+    harmonize,
+    health,
+    jobs,
+    segment,
+    textures,
+    weather,
+)
 
 ROUTERS = (
     health.router,
@@ -9,4 +17,5 @@ ROUTERS = (
     segment.router,
     harmonize.router,
     weather.router,
+    jobs.router,
 )

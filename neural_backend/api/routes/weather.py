@@ -1,23 +1,35 @@
 from fastapi import APIRouter, HTTPException, Request
 
-from neural_backend.api.encoding import decode_base64, decode_field, encode_map
+from neural_backend.api.encoding import decode_field, decode_native_field, encode_map
+from neural_backend.api.inference import run_in_queue
 from neural_backend.api.schemas import WeatherRequest, WeatherResponse
-from neural_backend.codecs import ImageDecodeError, decode_image_native
 from neural_backend.pipeline.image_input import from_float_rgb, to_float_rgb
+from neural_backend.pipeline.progress import Progress
 
 router = APIRouter(prefix="/v1", tags=["weather"])
 
 
 @router.post("/weather", response_model=WeatherResponse, response_model_by_alias=True)
-def weather(body: WeatherRequest, request: Request) -> WeatherResponse:
+async def weather(body: WeatherRequest, request: Request) -> WeatherResponse:
     """Age an image: decay where the targets (or the mask) are, the photo's light kept."""
+    state = request.app.state
+    return await run_in_queue(request, "weather", lambda progress: age_image(body, state, progress))
+
+
+def age_image(body: WeatherRequest, state, progress: Progress) -> WeatherResponse:
+    limit = state.settings.max_image_side
+    if body.targets is not None and len(body.targets) > state.settings.max_targets:
+        raise HTTPException(
+            422, f"targets: {len(body.targets)} given; at most {state.settings.max_targets}"
+        )
+    progress.update(0.02, "reading the image")
     try:
-        photo, original = to_float_rgb(decode_image_native(decode_base64("image", body.image)))
-    except (ImageDecodeError, ValueError) as error:
+        photo, original = to_float_rgb(decode_native_field("image", body.image, limit))
+    except ValueError as error:
         raise HTTPException(422, f"image: {error}") from None
-    mask = None if body.mask is None else decode_field("mask", body.mask, mode="L") / 255.0
+    mask = None if body.mask is None else decode_field("mask", body.mask, limit, "L") / 255.0
     try:
-        result = request.app.state.weatherer.weather(
+        result = state.weatherer.weather(
             photo,
             body.weathering_class,
             body.age,
@@ -26,9 +38,11 @@ def weather(body: WeatherRequest, request: Request) -> WeatherResponse:
             mask,
             body.scale,
             body.generator,
+            progress,
         )
     except ValueError as error:
         raise HTTPException(422, str(error)) from None
+    progress.update(0.95, "encoding")
     return WeatherResponse(
         image=encode_map(from_float_rgb(result.image, original), bit_depth=original.bit_depth),
         decay_map=encode_map(result.decay, bit_depth=16, colour_space="linear"),

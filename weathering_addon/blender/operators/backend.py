@@ -46,7 +46,7 @@ class WEATHERING_OT_start_backend(BackgroundOperator, bpy.types.Operator):
             )
         log = os.path.join(tempfile.gettempdir(), "weathering-backend.log")
         try:
-            _local = LocalBackend(python, prefs.backend_url, log_path=log)
+            _local = LocalBackend(python, prefs.backend_url, log_path=log, token=prefs.token)
         except ValueError as error:
             raise UserError(str(error)) from None
         backend, client = _local, backend_client(context)
