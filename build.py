@@ -1,9 +1,10 @@
 #!/usr/bin/env python3
-"""One entry point for Weathering: set-up, demo, tests, extension zip.
+"""One entry point for Weathering: set-up, demo, tests, extension zip, benchmarks.
 
     python3 build.py demo        weather a built-in scene, write out/demo/*.png
     python3 build.py test        run every test suite
     python3 build.py extension   build and validate dist/weathering-<version>.zip
+    python3 build.py bench       benchmarks against baselines → bench/results.json (minutes)
 
 Each command first creates or reuses .venv/ with the pinned dependencies of pyproject.toml.
 """
@@ -126,7 +127,14 @@ def command_demo() -> None:
     )
 
 
-COMMANDS = {"demo", "test", "extension"}
+def command_bench(bench_args: list[str]) -> None:
+    """Benchmarks against baselines (minutes; not part of the tests): bench/results.json."""
+    python = ensure_venv()
+    zip_path = build_extension(python)
+    run(python, "-m", "bench.run", "--extension", zip_path, *bench_args, cwd=ROOT)
+
+
+COMMANDS = {"demo", "test", "extension", "bench"}
 
 
 def main(argv: list[str]) -> None:
@@ -136,6 +144,8 @@ def main(argv: list[str]) -> None:
         command_test(argv[1:])
     elif argv[0] == "demo":
         command_demo()
+    elif argv[0] == "bench":
+        command_bench(argv[1:])
     else:
         command_extension()
 

@@ -40,13 +40,16 @@ def encode_png(image: np.ndarray, bit_depth: int = 8) -> bytes:
     else:
         quantized = np.round(np.clip(pixels, 0.0, 1.0) * peak).astype(dtype)
     rows = quantized.reshape(height, width * channels).view(np.uint8)
-    # Filter type 0 (none) on every row: prefix each scanline with a zero byte.
-    raw = np.concatenate([np.zeros((height, 1), np.uint8), rows], axis=1).tobytes()
+    # Filter type 2 (Up) on every row: each byte minus the one above, wrapping as PNG does. On
+    # photos it halves the size, and the smaller stream compresses faster at zlib's fastest level.
+    filtered = rows.copy()
+    filtered[1:] -= rows[:-1]
+    raw = np.concatenate([np.full((height, 1), 2, np.uint8), filtered], axis=1).tobytes()
     header = struct.pack(">IIBBBBB", width, height, bit_depth, _COLOUR_TYPE[channels], 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(raw, 6))
+        + _chunk(b"IDAT", zlib.compress(raw, 1))
         + _chunk(b"IEND", b"")
     )
 

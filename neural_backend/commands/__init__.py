@@ -1,6 +1,7 @@
 """One module per `weathering` sub-command: register(subparsers) adds it, run(args) runs it."""
 
 from neural_backend.commands import (
+    batch,
     evaluate,
     harmonize,
     segment,
@@ -10,4 +11,4 @@ from neural_backend.commands import (
     weather_image,
 )
 
-COMMANDS = (serve, textures, segment, harmonize, weather_image, train, evaluate)
+COMMANDS = (serve, textures, segment, harmonize, weather_image, train, evaluate, batch)

@@ -121,9 +121,13 @@ def confidence(logits: Tensor) -> Tensor:
 
 @torch.no_grad()
 def predict(
-    model: SegmentationNet, image: Tensor, exit: int | None = None, threshold: float | None = None
+    model: SegmentationNet,
+    image: Tensor,
+    exit: int | None = None,
+    threshold: float | None = None,
+    full_size: bool = True,
 ) -> tuple[Tensor, int]:
-    """Logits at the input's size and the exit that produced them.
+    """Logits at the input's size (or the exit's own, full_size=False) and the exit that made them.
 
     Give `exit` (1..N) to stop there, or `threshold` to stop at the first exit whose confidence
     reaches it (adaptive). Deeper levels than the one used are never computed.
@@ -137,4 +141,4 @@ def predict(
             break
         if threshold is not None and bool((confidence(logits) >= threshold).all()):
             break
-    return upsample_logits(logits, image.shape[-2:]), index
+    return (upsample_logits(logits, image.shape[-2:]) if full_size else logits), index

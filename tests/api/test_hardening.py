@@ -85,7 +85,7 @@ CORRUPT = {
     "garbage": (b"definitely not an image", "not a readable image"),
     "truncated png": (VALID[: len(VALID) // 2], "not a readable PNG"),
     "corrupt png data": (bytes(FLIPPED), "not a readable PNG"),
-    "zero-width png": (_png_header(0, 10), "empty (0×10 pixels)"),
+    "zero-width png": (_png_header(0, 10), "not a readable PNG"),
     "huge png header": (_png_header(100_000, 100_000), "each side must be 1–8192"),
     "truncated jpeg": (b"\xff\xd8\xff\xe0" + b"\0" * 30, "not a readable image"),
     "npy nan": (npy_bytes(np.full((32, 48, 3), np.nan, np.float32)), "4608 NaN or infinite"),

@@ -18,9 +18,10 @@ from PIL import Image
 
 from neural_backend.api.app import create_app
 from neural_backend.api.inference import InferenceQueue
+from neural_backend.api.server import running_server
 from neural_backend.config import Settings
 from neural_backend.pipeline.progress import Cancelled
-from tests.api.conftest import backend, live_backend
+from tests.api.conftest import backend
 from tests.api.images import b64_png
 from tests.conftest import ROOT
 
@@ -93,7 +94,7 @@ def test_jobs_report_progress_give_results_and_can_be_cancelled(monkeypatch):
 def test_a_client_that_disconnects_cancels_its_request(monkeypatch):
     app = create_app(Settings.from_env(device="cpu"))
     log = []
-    with live_backend(app) as url:
+    with running_server(app) as url:
         monkeypatch.setattr(app.state.weatherer, "weather", slow_weather(log))
         body = json.dumps({"image": b64_png(PHOTO), "mask": b64_png(MASK), "class": "rust"})
         connection = http.client.HTTPConnection(url.removeprefix("http://"), timeout=5)
@@ -117,7 +118,7 @@ def _post(url: str, body: dict) -> tuple[int, dict, dict]:
 def test_32_concurrent_clients_get_correct_answers_or_a_clean_429():
     app = create_app(Settings.from_env(device="cpu", workers=1, queue_size=4))
     requests = [{"class": c, "size": 64, "seed": s} for c in ("rust", "moss") for s in (1, 2)]
-    with live_backend(app) as url:
+    with running_server(app) as url:
         expected = [_post(url + "/v1/textures", body)[2] for body in requests]
         deadline = time.monotonic() + 8
 

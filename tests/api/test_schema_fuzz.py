@@ -8,8 +8,8 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from neural_backend.api.app import create_app
+from neural_backend.api.server import running_server
 from neural_backend.config import Settings
-from tests.api.conftest import live_backend
 
 app = create_app(Settings.from_env(device="cpu", max_texture_size=256, max_image_side=256))
 schema = schemathesis.openapi.from_dict(app.openapi())
@@ -17,7 +17,7 @@ schema = schemathesis.openapi.from_dict(app.openapi())
 
 @pytest.fixture(scope="module")
 def url():
-    with live_backend(app) as base_url:
+    with running_server(app) as base_url:
         yield base_url
 
 

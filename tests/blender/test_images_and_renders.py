@@ -102,3 +102,11 @@ def test_weather_render_needs_a_selection(empty_scene):
     blender_harness.select_only()
     with pytest.raises(RuntimeError, match="Select the mesh objects to weather in the render"):
         bpy.ops.weathering.weather_render(weathering_class="rust")
+
+
+def test_weather_render_explains_that_workbench_cannot_mask(empty_scene):
+    scene_tools.mixed_scene()
+    empty_scene.render.engine = "BLENDER_WORKBENCH"
+    blender_harness.select_only("UV material")
+    with pytest.raises(RuntimeError, match="needs Cycles or EEVEE"):
+        bpy.ops.weathering.weather_render(weathering_class="rust")

@@ -27,11 +27,15 @@ def encode_png(pixels: np.ndarray, bit_depth: int = 16) -> bytes:
     rows = (
         np.round(np.clip(image, 0.0, 1.0) * peak).astype(dtype).reshape(height, -1).view(np.uint8)
     )
-    raw = np.concatenate([np.zeros((height, 1), np.uint8), rows], axis=1).tobytes()
+    # Filter 2 (Up: each byte minus the one above) and zlib's fastest level: renders are smooth,
+    # so this is both smaller and several times faster to write than unfiltered level 6.
+    filtered = rows.copy()
+    filtered[1:] -= rows[:-1]
+    raw = np.concatenate([np.full((height, 1), 2, np.uint8), filtered], axis=1).tobytes()
     header = struct.pack(">IIBBBBB", width, height, bit_depth, _COLOUR_TYPES[channels], 0, 0, 0)
     return (
         b"\x89PNG\r\n\x1a\n"
         + _chunk(b"IHDR", header)
-        + _chunk(b"IDAT", zlib.compress(raw, 6))
+        + _chunk(b"IDAT", zlib.compress(raw, 1))
         + _chunk(b"IEND", b"")
     )

@@ -34,6 +34,8 @@ class WEATHERING_OT_weather_render(PanelDefaults, BackgroundOperator, bpy.types.
             raise UserError("Select the mesh objects to weather in the render")
         if scene.camera is None:
             raise UserError("The scene has no camera to render from")
+        if scene.render.engine == "BLENDER_WORKBENCH":  # it has no object index pass to mask by
+            raise UserError("Weather Render needs Cycles or EEVEE: Workbench has no object index")
         order = self.image_order(context)
         render_png, mask_png = capture(scene, objects)
         directory, self._pack = texture_directory()

@@ -1,0 +1,29 @@
+"""Segmentation of a 360×480 street photo: every exit and adaptive mode, against the deepest."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from bench.common import Row, median_ms, street_photo
+from neural_backend.config import Settings
+from neural_backend.pipeline.loading import load_available
+
+
+def run(data: Path | None, device: str) -> list[Row]:
+    segmenter = load_available(device, Settings.from_env().weights_dir)["segmentation"]
+    photo = (street_photo(data, 360, 480) * 255).round().astype(np.uint8)
+    exits = [1, 2, 3, "auto"]
+    ms = {e: median_ms(lambda e=e: segmenter.segment(photo, exit=e), repeat=15) for e in exits}
+    deepest = ms[3]
+    rows = []
+    for exit in exits:
+        used = segmenter.segment(photo, exit=exit).exit
+        row = Row("segmentation", f"exit {exit} 360×480", ms[exit], "exit 3", deepest / ms[exit])
+        if exit == "auto":
+            row.note = f"stopped at exit {used} (threshold {segmenter.threshold})"
+        if exit == 1:
+            row.target, row.met = "≥ 4× faster than exit 3", row.ratio >= 4
+        rows.append(row)
+    return rows

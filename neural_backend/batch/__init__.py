@@ -1,0 +1,1 @@
+"""Batch aging: a manifest of independent tasks, run by local worker processes."""

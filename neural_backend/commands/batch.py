@@ -1,0 +1,72 @@
+"""weathering batch: age many scenes (ages × frames) or many backplates, resumably."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from neural_backend.config import DEVICES
+
+
+def register(commands) -> None:
+    parser = commands.add_parser(
+        "batch",
+        help="age scenes × ages × frames, or many images; re-run to resume",
+        description="Scenes: every weathering layer takes each age in turn, frames are rendered "
+        "to OUT/<scene>/age_<a>/frame_<nnnn>.png. Images: OUT/<name>_<class>_<age>.png. "
+        "Finished outputs are skipped, so a killed batch resumes when run again.",
+    )
+    source = parser.add_mutually_exclusive_group(required=True)
+    source.add_argument("--scenes", nargs="+", help=".blend files with weathering layers")
+    source.add_argument("--images", help="a glob of photos or plates, quoted: 'plates/*.png'")
+    parser.add_argument("--ages", nargs="+", type=float, default=None, help="ages 0..1")
+    parser.add_argument("--age", type=float, default=None, help="one age (same as --ages A)")
+    parser.add_argument("--frames", default="1", help="scenes: a frame or a range, e.g. 1-48")
+    parser.add_argument("--class", dest="weathering_class", help="images: the weathering class")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--out", type=Path, required=True, help="output folder")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes")
+    parser.add_argument("--device", choices=DEVICES, default="auto")
+    parser.add_argument(
+        "--ray",
+        metavar="auto|ADDRESS",
+        help="run on a Ray cluster (`ray start --head` first); outputs need shared storage",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> None:
+    from neural_backend.batch.manifest import (
+        check_ages,
+        image_tasks,
+        scene_tasks,
+        write_manifest,
+    )
+    from neural_backend.batch.runner import default_workers, run_batch
+    from neural_backend.config import resolve_device
+
+    ages = args.ages or ([args.age] if args.age is not None else [0.5])
+    try:
+        check_ages(ages)
+        if args.images:
+            if not args.weathering_class:
+                raise ValueError("--images needs --class (rust, moss, dirt, ...)")
+            out = str(args.out.resolve())  # absolute: workers on other machines write there too
+            tasks = image_tasks(args.images, args.weathering_class, ages, out, args.seed)
+        else:
+            out = str(args.out.resolve())
+            tasks = scene_tasks(args.scenes, ages, args.frames, out, seed=args.seed)
+        device = resolve_device(args.device)
+    except (ValueError, RuntimeError) as error:
+        sys.exit(f"weathering batch: {error}")
+    write_manifest(tasks, args.out / "manifest.json")
+    workers = args.workers or (None if args.ray else default_workers())
+    where = f"Ray cluster {args.ray}" if args.ray else f"{workers} local worker(s)"
+    print(f"[batch] {len(tasks)} tasks on {where}, writing to {args.out}", flush=True)
+    summary = run_batch(
+        tasks, workers, device, lambda line: print(line, flush=True), ray_address=args.ray
+    )
+    print(f"[batch] {summary}", flush=True)
+    if summary.failed:
+        sys.exit(1)

@@ -1,0 +1,98 @@
+"""`weathering batch --scenes`: two saved scenes × two ages × two frames, rendered by Blender in
+the batch's worker processes, re-run to check that finished frames are skipped."""
+
+import subprocess
+import sys
+
+import bpy
+import numpy as np
+from PIL import Image
+
+from tests.conftest import ROOT
+from tests.ray_cluster import ray_cluster
+
+from . import scene_tools
+
+
+def save_weathered_scene(path, seed):
+    bpy.ops.wm.read_homefile(use_empty=True)
+    scene_tools.mixed_scene()
+    scene = bpy.context.scene
+    scene.render.engine = "CYCLES"
+    scene.cycles.samples, scene.cycles.use_denoising = 4, False
+    scene.render.resolution_x, scene.render.resolution_y = 96, 54
+    scene.frame_start, scene.frame_end = 1, 2
+    bpy.ops.weathering.weather_selected(weathering_class="rust", seed=seed, texture_size=256)
+    bpy.ops.wm.save_as_mainfile(filepath=str(path))
+
+
+def batch(scenes, out, *options):
+    command = [sys.executable, "-m", "neural_backend.cli", "batch", "--scenes", *map(str, scenes)]
+    command += ["--ages", "0.1", "1.0", "--frames", "1-2", "--out", str(out), *options]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+
+
+def batch_images(plates, out, *options):
+    command = [sys.executable, "-m", "neural_backend.cli", "batch", "--images", str(plates)]
+    command += ["--class", "moss", "--age", "0.7", "--out", str(out), *options]
+    return subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+
+
+def pixels(folder):
+    """Every PNG under a folder as pixels (Blender's PNGs carry render times in their metadata)."""
+    return {
+        path.relative_to(folder).as_posix(): np.asarray(Image.open(path))
+        for path in sorted(folder.rglob("*.png"))
+    }
+
+
+def test_scenes_times_ages_times_frames_render_and_resume(empty_scene, tmp_path):
+    scenes = [tmp_path / "yard.blend", tmp_path / "street.blend"]
+    for seed, path in enumerate(scenes):
+        save_weathered_scene(path, seed)
+    first = batch(scenes, tmp_path / "out", "--workers", "2")
+    assert first.returncode == 0, first.stdout + first.stderr
+    assert "4 done, 0 failed, 0 skipped" in first.stdout
+    frames = sorted((tmp_path / "out").rglob("frame_*.png"))
+    assert [p.relative_to(tmp_path / "out").as_posix() for p in frames[:4]] == [
+        "street/age_0.1/frame_0001.png",
+        "street/age_0.1/frame_0002.png",
+        "street/age_1/frame_0001.png",
+        "street/age_1/frame_0002.png",
+    ]
+    assert len(frames) == 8
+    young, old = (np.asarray(Image.open(tmp_path / "out" / "yard" / f"age_{a}" / "frame_0001.png"))
+                  for a in ("0.1", "1"))  # fmt: skip
+    assert young.shape == (54, 96, 4) and np.abs(young.astype(int) - old).mean() > 1
+    again = batch(scenes, tmp_path / "out", "--workers", "2")
+    assert "0 done, 0 failed, 4 skipped" in again.stdout
+
+
+def test_a_scene_without_layers_fails_alone_with_its_reason(empty_scene, tmp_path):
+    scene_tools.mixed_scene()
+    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "bare.blend"))
+    result = batch([tmp_path / "bare.blend"], tmp_path / "out")
+    assert result.returncode == 1
+    assert "bare.blend has no weathering layers: weather it in Blender first" in result.stdout
+
+
+def test_a_ray_cluster_gives_the_same_frames_and_plates_as_local_workers(empty_scene, tmp_path):
+    scenes = [tmp_path / "yard.blend", tmp_path / "street.blend"]
+    for seed, path in enumerate(scenes):
+        save_weathered_scene(path, seed)
+    render = Image.open(ROOT / "demo" / "compare_backplate.png").convert("RGB")
+    for index in range(4):
+        render.crop((index * 40, 0, index * 40 + 320, 180)).save(tmp_path / f"plate{index}.png")
+    plates = tmp_path / "plate*.png"
+    assert batch(scenes, tmp_path / "local", "--workers", "2").returncode == 0
+    assert batch_images(plates, tmp_path / "local", "--workers", "2").returncode == 0
+    with ray_cluster(nodes=2) as address:
+        on_ray = batch(scenes, tmp_path / "ray", "--ray", address)
+        assert on_ray.returncode == 0, on_ray.stdout + on_ray.stderr
+        assert "4 done, 0 failed" in on_ray.stdout and f"Ray cluster {address}" in on_ray.stdout
+        plates_on_ray = batch_images(plates, tmp_path / "ray", "--ray", address)
+        assert "4 done, 0 failed" in plates_on_ray.stdout, plates_on_ray.stdout
+    local, clustered = pixels(tmp_path / "local"), pixels(tmp_path / "ray")
+    assert len(local) == 12 and local.keys() == clustered.keys()
+    for name, image in local.items():
+        assert np.array_equal(image, clustered[name]), name
