@@ -13,7 +13,7 @@ from pathlib import Path
 
 from bench.common import ROOT, Row, machine
 
-SECTIONS = ("textures", "segmentation", "weathering", "blender")
+SECTIONS = ("textures", "segmentation", "weathering", "blender", "batch")
 
 
 def main() -> None:
@@ -52,6 +52,10 @@ def main() -> None:
             from bench import blender
 
             rows += blender.run(args.extension)
+        elif section == "batch":
+            from bench import batch
+
+            rows += batch.run(data, device)
         else:
             parser.error(f"unknown section {section!r}; choose from {', '.join(SECTIONS)}")
     print(table(rows))

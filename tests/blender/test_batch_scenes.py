@@ -6,12 +6,15 @@ import sys
 
 import bpy
 import numpy as np
+import pytest
 from PIL import Image
 
 from tests.conftest import ROOT
 from tests.ray_cluster import ray_cluster
 
 from . import scene_tools
+
+ADDON = "bl_ext.user_default.weathering"
 
 
 def save_weathered_scene(path, seed):
@@ -96,3 +99,33 @@ def test_a_ray_cluster_gives_the_same_frames_and_plates_as_local_workers(empty_s
     assert len(local) == 12 and local.keys() == clustered.keys()
     for name, image in local.items():
         assert np.array_equal(image, clustered[name]), name
+
+
+def test_the_batch_panel_queues_the_open_scene_with_its_settings(empty_scene, tmp_path):
+    import importlib
+
+    scene_tools.mixed_scene()
+    scene = bpy.context.scene
+    scene.render.engine = "CYCLES"
+    scene.cycles.samples, scene.cycles.use_denoising = 4, False
+    scene.render.resolution_x, scene.render.resolution_y = 64, 36
+    scene.frame_start, scene.frame_end = 3, 4
+    bpy.ops.weathering.weather_selected(weathering_class="moss", texture_size=256)
+    scene.weathering.batch_ages = "0.2 0.9"
+    scene.weathering.batch_output = str(tmp_path)
+    assert bpy.ops.weathering.queue_batch() == {"FINISHED"}
+    module = importlib.import_module(f"{ADDON}.blender.operators.queue_batch")
+    process, log = module.latest_batch()
+    assert process.wait(300) == 0, log.read_text()
+    assert "2 done, 0 failed" in module.last_log_line(log)
+    (copy,) = (tmp_path / "scenes").glob("untitled_*.blend")
+    frames = sorted(
+        p.relative_to(tmp_path / copy.stem).as_posix() for p in tmp_path.rglob("frame_*")
+    )
+    assert frames == [
+        "age_0.2/frame_0003.png", "age_0.2/frame_0004.png",
+        "age_0.9/frame_0003.png", "age_0.9/frame_0004.png",
+    ]  # fmt: skip
+    scene.weathering.batch_ages = "0.5 2"
+    with pytest.raises(RuntimeError, match="ages must be 0..1, got 2"):
+        bpy.ops.weathering.queue_batch()

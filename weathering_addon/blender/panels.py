@@ -4,6 +4,7 @@ import bpy
 
 from ..core.jobs import active_job
 from .operators.backend import local_backend
+from .operators.queue_batch import last_log_line, latest_batch
 from .preferences import preferences
 
 
@@ -49,6 +50,31 @@ class VIEW3D_PT_weathering(bpy.types.Panel):
         row.operator("weathering.check_backend", icon="FILE_REFRESH")
 
 
+class VIEW3D_PT_weathering_batch(bpy.types.Panel):
+    """Aged versions of the whole shot: every layer at each age, over the scene's frames."""
+
+    bl_label = "Batch"
+    bl_space_type = "VIEW_3D"
+    bl_region_type = "UI"
+    bl_category = "Weathering"
+    bl_parent_id = "VIEW3D_PT_weathering"
+    bl_options = {"DEFAULT_CLOSED"}
+
+    def draw(self, context):
+        layout = self.layout
+        settings, scene = context.scene.weathering, context.scene
+        column = layout.column(align=True)
+        for name in ("batch_ages", "batch_output", "batch_workers"):
+            column.prop(settings, name)
+        layout.label(text=f"Frames {scene.frame_start}–{scene.frame_end} (the scene's range)")
+        layout.operator("weathering.queue_batch", icon="RENDER_ANIMATION")
+        batch = latest_batch()
+        if batch is not None:
+            process, log = batch
+            state = "running" if process.poll() is None else f"ended ({process.returncode})"
+            layout.label(text=f"Last batch {state}: {last_log_line(log)}"[:120])
+
+
 class IMAGE_PT_weathering(bpy.types.Panel):
     """Photos and backplates: weather the Image Editor's image by segmentation classes."""
 
@@ -74,4 +100,4 @@ class IMAGE_PT_weathering(bpy.types.Panel):
                 box.prop(target, "use", text=f"{target.name} ({target.share:.0%})")
 
 
-CLASSES = (VIEW3D_PT_weathering, IMAGE_PT_weathering)
+CLASSES = (VIEW3D_PT_weathering, VIEW3D_PT_weathering_batch, IMAGE_PT_weathering)

@@ -50,6 +50,18 @@ class WeatheringSettings(bpy.types.PropertyGroup):
         items=[(str(s), f"{s} px", f"Textures of {s}x{s} pixels") for s in SIZES],
     )
     image_targets: bpy.props.CollectionProperty(type=WeatheringTarget)
+    batch_ages: bpy.props.StringProperty(
+        name="Ages", default="0 0.5 1", description="Ages to render, 0..1, separated by spaces"
+    )
+    batch_output: bpy.props.StringProperty(
+        name="Output",
+        default="//weathering_batch/",
+        subtype="DIR_PATH",
+        description="Frames go to <output>/<scene>/age_<a>/frame_<nnnn>.png",
+    )
+    batch_workers: bpy.props.IntProperty(
+        name="Workers", default=0, min=0, max=64, description="0: sized to the machine"
+    )
 
 
 def ticked_targets(settings) -> tuple[str, ...] | None:

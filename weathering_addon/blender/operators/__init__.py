@@ -8,6 +8,7 @@ from .backend import (
     stop_local_backend,
 )
 from .cancel import WEATHERING_OT_cancel
+from .queue_batch import WEATHERING_OT_queue_batch
 from .remove import WEATHERING_OT_remove
 from .weather_image import WEATHERING_OT_weather_image
 from .weather_render import WEATHERING_OT_weather_render
@@ -23,6 +24,7 @@ CLASSES = (
     WEATHERING_OT_stop_backend,
     WEATHERING_OT_check_backend,
     WEATHERING_OT_add_demo_scene,
+    WEATHERING_OT_queue_batch,
 )
 
 __all__ = ["CLASSES", "stop_local_backend"]
