@@ -182,6 +182,8 @@ def _decode_pillow(data: bytes, max_side: int) -> np.ndarray:
             f"the image is far too large; each side must be 1–{max_side} pixels"
         ) from None
     except UnidentifiedImageError:
+        if data.startswith(PNG_MAGIC):
+            raise ImageDecodeError("not a readable PNG (its header is damaged)") from None
         raise ImageDecodeError(
             "not a readable image (not PNG, JPEG, .npy or another known format)"
         ) from None
