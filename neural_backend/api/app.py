@@ -11,10 +11,7 @@ from neural_backend.api.guards import LimitBodySize, RequireToken
 from neural_backend.api.inference import InferenceQueue
 from neural_backend.api.routes import ROUTERS
 from neural_backend.config import Settings, resolve_device
-from neural_backend.generators import available_generators
-from neural_backend.pipeline.loading import load_available
-from neural_backend.pipeline.weather_image import ImageWeatherer
-from neural_backend.presets import load_presets
+from neural_backend.pipeline.loading import load_weatherer
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -23,16 +20,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         app.state.settings = settings
-        app.state.presets = load_presets(settings.presets_dir)
         app.state.device = resolve_device(settings.device)
-        app.state.generators = available_generators(app.state.device, settings.weights_dir)
-        app.state.models = load_available(app.state.device, settings.weights_dir)
-        app.state.weatherer = ImageWeatherer(
-            app.state.presets,
-            app.state.generators,
-            app.state.models.get("segmentation"),
-            app.state.models.get("harmonization"),
-        )
+        weatherer = app.state.weatherer = load_weatherer(app.state.device, settings)
+        app.state.presets, app.state.generators = weatherer.presets, weatherer.generators
+        loaded = {"segmentation": weatherer.segmenter, "harmonization": weatherer.harmonizer}
+        app.state.models = {name: model for name, model in loaded.items() if model is not None}
         app.state.queue = InferenceQueue(settings.workers, settings.queue_size)
         yield
         app.state.queue.shutdown()

@@ -34,7 +34,6 @@ def set_age(bpy, age: float) -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--task", required=True, help="the task as JSON")
-    parser.add_argument("--backend", required=True, help="the worker's backend URL")
     args = parser.parse_args()
     task = Task(**json.loads(args.task))
     import bpy

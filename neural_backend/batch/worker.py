@@ -1,7 +1,8 @@
 """What one worker process does: load the models once, then run tasks one after another.
 
-Images are aged in-process. Scenes are rendered by Blender in a child process (bpy and torch
-never share a process), which reaches this worker's models over a loopback backend it serves.
+Images are aged in-process with the models, loaded on the first image. Scenes are rendered by
+Blender in a child process (bpy and torch never share a process), from the weathering layers the
+scene file already carries.
 """
 
 from __future__ import annotations
@@ -10,34 +11,28 @@ import json
 import subprocess
 import sys
 import time
-from contextlib import ExitStack
 from pathlib import Path
 
 from neural_backend.batch.files import write_atomically
 from neural_backend.batch.manifest import Task
 
-_worker: dict = {}  # this process's models and backend, made once by start_worker
+_worker: dict = {}  # this process's settings, and its models once loaded
 
 
 def start_worker(device: str, threads: int) -> None:
     import torch
 
-    from neural_backend.api.app import create_app
-    from neural_backend.config import Settings
-
     torch.set_num_threads(threads)
-    app = create_app(Settings.from_env(device=device, workers=1, queue_size=4))
-    _worker["app"] = app
-    _worker["stack"] = ExitStack()
+    _worker["device"] = device
 
 
-def _backend_url() -> str:
-    """This worker's backend, started on first use (an image-only batch never needs one)."""
-    if "url" not in _worker:
-        from neural_backend.api.server import running_server
+def _weatherer():
+    if "weatherer" not in _worker:
+        from neural_backend.config import Settings
+        from neural_backend.pipeline.loading import load_weatherer
 
-        _worker["url"] = _worker["stack"].enter_context(running_server(_worker["app"]))
-    return _worker["url"]
+        _worker["weatherer"] = load_weatherer(_worker["device"], Settings.from_env())
+    return _worker["weatherer"]
 
 
 def run_task(task: Task) -> float:
@@ -55,8 +50,7 @@ def _age_image(task: Task) -> None:
     from neural_backend.decoding import decode_image_native
     from neural_backend.pipeline.image_input import from_float_rgb, to_float_rgb
 
-    _backend_url()  # starting the server runs the lifespan, which loads the models, once
-    weatherer = _worker["app"].state.weatherer
+    weatherer = _weatherer()
     photo, original = to_float_rgb(decode_image_native(Path(task.source).read_bytes()))
     result = weatherer.weather(photo, task.weathering_class, task.age, task.seed)
     aged = encode_png(from_float_rgb(result.image, original), original.bit_depth)
@@ -70,8 +64,6 @@ def _render_scene(task: Task) -> None:
         "neural_backend.batch.blender_render",
         "--task",
         json.dumps(task.__dict__),
-        "--backend",
-        _backend_url(),
     ]
     finished = subprocess.run(command, capture_output=True, text=True, check=False)
     if finished.returncode != 0:

@@ -11,11 +11,10 @@ from neural_backend.codecs import encode_png
 from neural_backend.commands.common import add_device, device_from, read_image
 from neural_backend.config import Settings
 from neural_backend.decoding import ImageDecodeError, decode_image_native
-from neural_backend.generators import DEFAULT_GENERATOR, GENERATOR_NAMES, available_generators
+from neural_backend.generators import DEFAULT_GENERATOR, GENERATOR_NAMES
 from neural_backend.pipeline.image_input import from_float_rgb, to_float_rgb
-from neural_backend.pipeline.loading import load_available
-from neural_backend.pipeline.weather_image import DEFAULT_TARGETS, ImageWeatherer
-from neural_backend.presets import load_presets
+from neural_backend.pipeline.loading import load_weatherer
+from neural_backend.pipeline.weather_image import DEFAULT_TARGETS
 
 
 def register(commands) -> None:
@@ -51,13 +50,7 @@ def run(args: argparse.Namespace) -> None:
     mask = None if args.mask is None else read_image(args.mask, "L") / 255.0
     settings = Settings.from_env()
     device = device_from(args)
-    models = load_available(device, settings.weights_dir)
-    weatherer = ImageWeatherer(
-        load_presets(settings.presets_dir),
-        available_generators(device, settings.weights_dir),
-        models.get("segmentation"),
-        models.get("harmonization"),
-    )
+    weatherer = load_weatherer(device, settings)
     targets = args.targets.split(",") if args.targets else None
     start = time.perf_counter()
     try:

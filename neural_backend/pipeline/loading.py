@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from neural_backend.generators import available_generators
 from neural_backend.models.registry import WEIGHTS_DIR, load_model
 from neural_backend.pipeline.harmonizer import Harmonizer
 from neural_backend.pipeline.segmenter import Segmenter
+from neural_backend.pipeline.weather_image import ImageWeatherer
+from neural_backend.presets import load_presets
 
 
 def load_segmenter(device: str = "cpu", weights_dir: Path = WEIGHTS_DIR) -> Segmenter:
@@ -26,3 +29,14 @@ def load_available(device: str = "cpu", weights_dir: Path = WEIGHTS_DIR) -> dict
         except FileNotFoundError:
             continue
     return loaded
+
+
+def load_weatherer(device: str, settings) -> ImageWeatherer:
+    """The image pipeline with every model and generator whose weights are present."""
+    models = load_available(device, settings.weights_dir)
+    return ImageWeatherer(
+        load_presets(settings.presets_dir),
+        available_generators(device, settings.weights_dir),
+        models.get("segmentation"),
+        models.get("harmonization"),
+    )
