@@ -80,6 +80,10 @@ class Settings:
         return self.textures_dir / "presets"
 
     @property
+    def materials_dir(self) -> Path:
+        return self.textures_dir / "materials"
+
+    @property
     def max_body_bytes(self) -> int:
         return int(self.max_body_mb * 1024 * 1024)
 

@@ -11,6 +11,7 @@ from neural_backend.api.guards import LimitBodySize, RequireToken
 from neural_backend.api.inference import InferenceQueue
 from neural_backend.api.routes import ROUTERS
 from neural_backend.config import Settings, resolve_device
+from neural_backend.materials import load_materials
 from neural_backend.pipeline.loading import load_weatherer
 
 
@@ -23,6 +24,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.device = resolve_device(settings.device)
         weatherer = app.state.weatherer = load_weatherer(app.state.device, settings)
         app.state.presets, app.state.generators = weatherer.presets, weatherer.generators
+        app.state.materials = load_materials(settings.materials_dir, weatherer.presets)
         loaded = {"segmentation": weatherer.segmenter, "harmonization": weatherer.harmonizer}
         app.state.models = {name: model for name, model in loaded.items() if model is not None}
         app.state.queue = InferenceQueue(settings.workers, settings.queue_size)

@@ -51,6 +51,25 @@ class ClassesResponse(BaseModel):
     classes: list[WeatheringClass]
 
 
+class MaterialLayer(BaseModel):
+    model_config = ConfigDict(populate_by_name=True)
+
+    weathering_class: str = Field(alias="class")
+    age_factor: float = Field(description="This layer's age = the material's age × age_factor")
+    strength: float = Field(description="The layer's opacity")
+
+
+class MaterialPreset(BaseModel):
+    name: str
+    label: str
+    description: str
+    layers: list[MaterialLayer] = Field(description="Bottom layer first")
+
+
+class MaterialsResponse(BaseModel):
+    materials: list[MaterialPreset]
+
+
 class TextureRequest(BaseModel):
     model_config = ConfigDict(populate_by_name=True)
 

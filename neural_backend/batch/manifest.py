@@ -24,6 +24,7 @@ class Task:
     seed: int = 0
     first_frame: int = 1
     last_frame: int = 1
+    material: str = ""  # scenes: a material preset stacked on every mesh first ("": none)
 
     @property
     def label(self) -> str:
@@ -57,7 +58,7 @@ def parse_frames(text: str) -> tuple[int, int]:
 
 
 def scene_tasks(
-    scenes: list[str], ages: list[float], frames: str, out_dir: str, preset: str = "", seed=0
+    scenes: list[str], ages: list[float], frames: str, out_dir: str, material: str = "", seed=0
 ) -> list[Task]:
     first, last = parse_frames(frames)
     tasks = []
@@ -67,11 +68,8 @@ def scene_tasks(
         for age in ages:
             for start in range(first, last + 1, FRAMES_PER_TASK):
                 end = min(start + FRAMES_PER_TASK - 1, last)
-                tasks.append(
-                    Task(
-                        "scene", str(Path(scene).resolve()), out_dir, age, preset, seed, start, end
-                    )
-                )
+                source = str(Path(scene).resolve())
+                tasks.append(Task("scene", source, out_dir, age, "", seed, start, end, material))
     return tasks
 
 

@@ -15,7 +15,7 @@ from neural_backend.batch.worker import run_task, start_worker
 
 
 def run_on_ray(
-    tasks: list[Task], address: str, workers: int | None, device: str
+    tasks: list[Task], address: str, workers: int | None, device: str, extension: str = ""
 ) -> Iterator[tuple[Task, float | None, str | None]]:
     """Yields (task, seconds, None) or (task, None, error) as tasks finish, in any order."""
     import ray
@@ -28,8 +28,8 @@ def run_on_ray(
 
         @ray.remote(num_cpus=1)
         class BatchWorker:
-            def __init__(self, device: str):
-                start_worker(device, threads=1)  # one CPU reserved per actor
+            def __init__(self, device: str, extension: str):
+                start_worker(device, 1, extension)  # one CPU reserved per actor
 
             def run(self, index: int, task: Task):
                 try:
@@ -38,7 +38,8 @@ def run_on_ray(
                     return index, None, str(error)
 
         actors = [
-            BatchWorker.options(scheduling_strategy="SPREAD").remote(device) for _ in range(count)
+            BatchWorker.options(scheduling_strategy="SPREAD").remote(device, extension)
+            for _ in range(count)
         ]
         pool = ActorPool(actors)
         for index, task in enumerate(tasks):

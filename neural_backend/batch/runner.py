@@ -43,6 +43,7 @@ def run_batch(
     device: str = "cpu",
     report: Callable[[str], None] = print,
     ray_address: str | None = None,
+    extension: str = "",
 ) -> Summary:
     started = time.perf_counter()
     pending = [task for task in tasks if task.missing_outputs()]
@@ -51,9 +52,9 @@ def run_batch(
         if ray_address:
             from neural_backend.batch.ray_workers import run_on_ray
 
-            finishing = run_on_ray(pending, ray_address, workers, device)
+            finishing = run_on_ray(pending, ray_address, workers, device, extension)
         else:
-            finishing = _run_locally(pending, workers, device)
+            finishing = _run_locally(pending, workers, device, extension)
         for finished, (task, seconds, error) in enumerate(finishing, start=1):
             if error is None:
                 summary.done += 1
@@ -68,13 +69,14 @@ def run_batch(
 
 
 def _run_locally(
-    tasks: list[Task], workers: int | None, device: str
+    tasks: list[Task], workers: int | None, device: str, extension: str
 ) -> Iterator[tuple[Task, float | None, str | None]]:
     workers = max(1, min(workers or default_workers(), len(tasks)))
     threads = max(1, (os.cpu_count() or 1) // workers)
     # spawn: a fresh interpreter per worker, never a fork of a process that already runs torch
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(workers, context, start_worker, (device, threads)) as pool:
+    arguments = (device, threads, extension)
+    with ProcessPoolExecutor(workers, context, start_worker, arguments) as pool:
         futures = {pool.submit(run_task, task): task for task in tasks}
         for future in as_completed(futures):
             try:

@@ -1,8 +1,8 @@
 """What one worker process does: load the models once, then run tasks one after another.
 
 Images are aged in-process with the models, loaded on the first image. Scenes are rendered by
-Blender in a child process (bpy and torch never share a process), from the weathering layers the
-scene file already carries.
+Blender in a child process (bpy and torch never share a process); when a material preset is to
+be stacked first, the child's extension reaches this worker's models over a loopback backend.
 """
 
 from __future__ import annotations
@@ -19,11 +19,24 @@ from neural_backend.batch.manifest import Task
 _worker: dict = {}  # this process's settings, and its models once loaded
 
 
-def start_worker(device: str, threads: int) -> None:
+def start_worker(device: str, threads: int, extension: str = "") -> None:
     import torch
 
     torch.set_num_threads(threads)
-    _worker["device"] = device
+    _worker.update(device=device, extension=extension)
+
+
+def _backend_url() -> str:
+    """This worker's backend for its Blender children, started on first use."""
+    if "url" not in _worker:
+        from neural_backend.api.app import create_app
+        from neural_backend.api.server import running_server
+        from neural_backend.config import Settings
+
+        app = create_app(Settings.from_env(device=_worker["device"]))
+        _worker["server"] = running_server(app)  # kept open for the worker's life
+        _worker["url"] = _worker["server"].__enter__()
+    return _worker["url"]
 
 
 def _weatherer():
@@ -65,6 +78,8 @@ def _render_scene(task: Task) -> None:
         "--task",
         json.dumps(task.__dict__),
     ]
+    if task.material:
+        command += ["--extension", _worker["extension"], "--backend", _backend_url()]
     finished = subprocess.run(command, capture_output=True, text=True, check=False)
     if finished.returncode != 0:
         lines = (finished.stderr or finished.stdout).strip().splitlines()

@@ -24,6 +24,18 @@ def register(commands) -> None:
     parser.add_argument("--age", type=float, default=None, help="one age (same as --ages A)")
     parser.add_argument("--frames", default="1", help="scenes: a frame or a range, e.g. 1-48")
     parser.add_argument("--class", dest="weathering_class", help="images: the weathering class")
+    parser.add_argument(
+        "--preset",
+        default="",
+        help="scenes: a material preset (painted_metal, bare_iron, concrete, wood, stone) "
+        "stacked on every mesh at each age; without it the scene's own layers take the ages",
+    )
+    parser.add_argument(
+        "--extension",
+        type=Path,
+        default=None,
+        help="the extension zip Blender uses for --preset (default: the newest dist/*.zip)",
+    )
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out", type=Path, required=True, help="output folder")
     parser.add_argument("--workers", type=int, default=None, help="worker processes")
@@ -56,8 +68,9 @@ def run(args: argparse.Namespace) -> None:
             tasks = image_tasks(args.images, args.weathering_class, ages, out, args.seed)
         else:
             out = str(args.out.resolve())
-            tasks = scene_tasks(args.scenes, ages, args.frames, out, seed=args.seed)
+            tasks = scene_tasks(args.scenes, ages, args.frames, out, args.preset, args.seed)
         device = resolve_device(args.device)
+        extension = _extension_zip(args) if args.preset else ""
     except (ValueError, RuntimeError) as error:
         sys.exit(f"weathering batch: {error}")
     write_manifest(tasks, args.out / "manifest.json")
@@ -65,8 +78,32 @@ def run(args: argparse.Namespace) -> None:
     where = f"Ray cluster {args.ray}" if args.ray else f"{workers} local worker(s)"
     print(f"[batch] {len(tasks)} tasks on {where}, writing to {args.out}", flush=True)
     summary = run_batch(
-        tasks, workers, device, lambda line: print(line, flush=True), ray_address=args.ray
+        tasks, workers, device, lambda line: print(line, flush=True), args.ray, extension
     )
     print(f"[batch] {summary}", flush=True)
     if summary.failed:
         sys.exit(1)
+
+
+def _extension_zip(args: argparse.Namespace) -> str:
+    from neural_backend.config import REPO_ROOT
+    from neural_backend.materials import load_materials
+
+    settings_dir = REPO_ROOT / "textures"
+    known = load_materials(settings_dir / "materials", _class_names(settings_dir))
+    if args.preset not in known:
+        raise ValueError(f"unknown --preset {args.preset!r}; choose from {', '.join(known)}")
+    if args.extension is not None:
+        zip_path = args.extension
+    else:
+        built = sorted((REPO_ROOT / "dist").glob("weathering-*.zip"))
+        if not built:
+            raise ValueError("--preset needs the extension zip: run `python3 build.py extension`")
+        zip_path = built[-1]
+    if not Path(zip_path).is_file():
+        raise ValueError(f"no extension zip at {zip_path}")
+    return str(Path(zip_path).resolve())
+
+
+def _class_names(textures_dir: Path) -> set[str]:
+    return {path.stem for path in (textures_dir / "presets").glob("*.json")}

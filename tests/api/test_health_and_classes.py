@@ -17,3 +17,16 @@ def test_classes_carry_their_presets(client):
 def test_openapi_docs_are_served(client):
     assert client.get("/docs").status_code == 200
     assert "/v1/textures" in client.get("/openapi.json").json()["paths"]
+
+
+def test_material_presets_stack_known_classes(client):
+    materials = {m["name"]: m for m in client.get("/v1/materials").json()["materials"]}
+    assert set(materials) == {"painted_metal", "bare_iron", "concrete", "wood", "stone"}
+    classes = {c["name"] for c in client.get("/v1/classes").json()["classes"]}
+    for material in materials.values():
+        assert material["layers"] and {layer["class"] for layer in material["layers"]} <= classes
+    assert [layer["class"] for layer in materials["painted_metal"]["layers"]] == [
+        "peeling_paint",
+        "rust",
+        "dirt",
+    ]

@@ -34,3 +34,17 @@ def test_missing_fields_are_named(tmp_path):
     path.write_text(json.dumps({"name": "mud"}))
     with pytest.raises(PresetError, match="missing field 'label'"):
         load_preset(path)
+
+
+def test_a_material_preset_with_an_unknown_class_is_refused(tmp_path):
+    import json
+
+    from neural_backend.materials import load_material
+
+    path = tmp_path / "tin.json"
+    layers = [{"class": "lava", "age_factor": 1, "strength": 1}]
+    path.write_text(
+        json.dumps({"name": "tin", "label": "Tin", "description": "", "layers": layers})
+    )
+    with pytest.raises(ValueError, match="unknown class 'lava'"):
+        load_material(path, {"rust"})

@@ -1,6 +1,7 @@
 """`weathering batch --scenes`: two saved scenes × two ages × two frames, rendered by Blender in
 the batch's worker processes, re-run to check that finished frames are skipped."""
 
+import os
 import subprocess
 import sys
 
@@ -17,13 +18,19 @@ from . import scene_tools
 ADDON = "bl_ext.user_default.weathering"
 
 
-def save_weathered_scene(path, seed):
-    bpy.ops.wm.read_homefile(use_empty=True)
+def small_cycles_scene(width=96, height=54):
+    """The mixed test scene, rendered by Cycles at 4 samples and a thumbnail's size."""
     scene_tools.mixed_scene()
     scene = bpy.context.scene
     scene.render.engine = "CYCLES"
     scene.cycles.samples, scene.cycles.use_denoising = 4, False
-    scene.render.resolution_x, scene.render.resolution_y = 96, 54
+    scene.render.resolution_x, scene.render.resolution_y = width, height
+    return scene
+
+
+def save_weathered_scene(path, seed):
+    bpy.ops.wm.read_homefile(use_empty=True)
+    scene = small_cycles_scene()
     scene.frame_start, scene.frame_end = 1, 2
     bpy.ops.weathering.weather_selected(weathering_class="rust", seed=seed, texture_size=256)
     bpy.ops.wm.save_as_mainfile(filepath=str(path))
@@ -104,11 +111,7 @@ def test_a_ray_cluster_gives_the_same_frames_and_plates_as_local_workers(empty_s
 def test_the_batch_panel_queues_the_open_scene_with_its_settings(empty_scene, tmp_path):
     import importlib
 
-    scene_tools.mixed_scene()
-    scene = bpy.context.scene
-    scene.render.engine = "CYCLES"
-    scene.cycles.samples, scene.cycles.use_denoising = 4, False
-    scene.render.resolution_x, scene.render.resolution_y = 64, 36
+    scene = small_cycles_scene(64, 36)
     scene.frame_start, scene.frame_end = 3, 4
     bpy.ops.weathering.weather_selected(weathering_class="moss", texture_size=256)
     scene.weathering.batch_ages = "0.2 0.9"
@@ -129,3 +132,20 @@ def test_the_batch_panel_queues_the_open_scene_with_its_settings(empty_scene, tm
     scene.weathering.batch_ages = "0.5 2"
     with pytest.raises(RuntimeError, match="ages must be 0..1, got 2"):
         bpy.ops.weathering.queue_batch()
+
+
+def test_a_material_preset_weathers_bare_scenes_at_each_age(empty_scene, tmp_path):
+    small_cycles_scene()
+    bpy.ops.wm.save_as_mainfile(filepath=str(tmp_path / "bare.blend"))
+    extension = os.environ.get("WEATHERING_EXTENSION_ZIP", "")
+    options = ["--preset", "bare_iron", "--workers", "1"]
+    result = batch([tmp_path / "bare.blend"], tmp_path / "out", *options,
+                   *(["--extension", extension] if extension else []))  # fmt: skip
+    assert result.returncode == 0, result.stdout + result.stderr
+    young, old = (
+        np.asarray(Image.open(tmp_path / "out" / "bare" / f"age_{a}" / "frame_0001.png"))
+        for a in ("0.1", "1")
+    )
+    assert np.abs(young.astype(int) - old).mean() > 1  # rust and stains grew with the age
+    unknown = batch([tmp_path / "bare.blend"], tmp_path / "out", "--preset", "tin")
+    assert unknown.returncode != 0 and "unknown --preset 'tin'; choose from" in unknown.stderr

@@ -181,3 +181,33 @@ def test_saved_file_reopens_with_every_image(empty_scene, tmp_path, saved_first)
         else:
             assert image.packed_file is not None
         assert tuple(image.size) == (256, 256) and image.has_data
+
+
+def _stack_bottom_first(material):
+    """The layer classes from the original shader up to the output, following the links."""
+    surface = material.node_tree.get_output_node("CYCLES").inputs["Surface"]
+    node, stack = surface.links[0].from_node, []
+    while node.get("weathering_class"):
+        stack.append(node)
+        node = node.inputs["Shader"].links[0].from_node
+    return stack[::-1]
+
+
+def test_a_material_preset_stacks_its_layers_with_their_ages_and_strengths(empty_scene):
+    (cube, *_) = scene_tools.mixed_scene()
+    assert bpy.ops.weathering.weather_material(
+        material="painted_metal", age=0.5, texture_size=256
+    ) == {"FINISHED"}
+    stack = _stack_bottom_first(cube.material_slots[0].material)
+    assert [n["weathering_class"] for n in stack] == ["peeling_paint", "rust", "dirt"]
+    assert [n.inputs["Age"].default_value for n in stack] == pytest.approx([0.5, 0.4, 0.35])
+    assert [n.inputs["Strength"].default_value for n in stack] == pytest.approx([1.0, 0.9, 0.6])
+    bpy.ops.weathering.remove(weathering_class="rust")
+    remaining = _stack_bottom_first(cube.material_slots[0].material)
+    assert [n["weathering_class"] for n in remaining] == ["peeling_paint", "dirt"]
+
+
+def test_an_unknown_material_preset_names_the_ones_offered(empty_scene):
+    scene_tools.mixed_scene()
+    with pytest.raises(RuntimeError, match="no material preset 'tin'; it offers bare_iron"):
+        bpy.ops.weathering.weather_material(material="tin", texture_size=256)

@@ -15,7 +15,14 @@ def has_uvs(obj: bpy.types.Object) -> bool:
 def apply_texture_set(
     objects: list, texture_set: TextureSet, age: float, scale: float, pack: bool
 ) -> int:
-    """Weather every material of the objects; on any error undo what this call did, re-raise.
+    """One weathering layer on every material of the objects (see apply_layers)."""
+    return apply_layers(objects, [(texture_set, age, None)], scale, pack)
+
+
+def apply_layers(objects: list, stack: list, scale: float, pack: bool) -> int:
+    """Weather every material of the objects with each (texture set, age, strength) of the
+    stack, bottom first (strength None: a layer's own is kept); on any error undo what this
+    call did, re-raise.
 
     A material shared by several objects gets one layer; it uses UVs only if all of them have
     UVs, box projection otherwise. pack: the maps were written outside a saved file's folder.
@@ -23,16 +30,19 @@ def apply_texture_set(
     """
     snapshot = _Snapshot(objects)
     try:
-        maps = images.load_texture_images(texture_set, pack=pack)
         uv_ok: dict = {}
         for obj in objects:
             for material in layers.object_materials(obj):
                 uv_ok[material] = uv_ok.get(material, True) and has_uvs(obj)
-        preset = texture_set.preset
-        for material, use_uv in uv_ok.items():
-            group = node_group.build_group(texture_set.order.key, preset, maps, use_uv)
+        for texture_set, age, strength in stack:
+            maps = images.load_texture_images(texture_set, pack=pack)
+            preset = texture_set.preset
             values = {"Age": age, "Scale": scale}
-            layers.insert_layer(material, group, preset["name"], preset["label"], values)
+            if strength is not None:
+                values["Strength"] = strength
+            for material, use_uv in uv_ok.items():
+                group = node_group.build_group(texture_set.order.key, preset, maps, use_uv)
+                layers.insert_layer(material, group, preset["name"], preset["label"], values)
         return len(uv_ok)
     except Exception:
         snapshot.restore()

@@ -36,6 +36,10 @@ class VIEW3D_PT_weathering(bpy.types.Panel):
         row.enabled = job is None
         row.operator("weathering.weather_selected", icon="BRUSH_DATA")
         row.operator("weathering.remove", icon="X")
+        row = layout.row(align=True)
+        row.enabled = job is None
+        row.prop(settings, "material_preset", text="")
+        row.operator("weathering.weather_material", text="Weather as Material", icon="MATERIAL")
         layout.operator("weathering.weather_render", icon="RENDER_STILL")
         layout.operator("weathering.add_demo_scene", icon="SCENE_DATA")
 

@@ -8,11 +8,17 @@ from ..core import catalog
 from ..core.textures import SIZES
 
 _enum_cache: list = []  # Blender needs the item strings kept alive by Python
+_material_cache: list = []
 
 
 def _class_items(self, context):
     _enum_cache[:] = catalog.enum_items()
     return _enum_cache
+
+
+def _material_items(self, context):
+    _material_cache[:] = catalog.material_items()
+    return _material_cache
 
 
 class WeatheringTarget(bpy.types.PropertyGroup):
@@ -25,6 +31,11 @@ class WeatheringTarget(bpy.types.PropertyGroup):
 class WeatheringSettings(bpy.types.PropertyGroup):
     weathering_class: bpy.props.EnumProperty(
         name="Class", items=_class_items, description="What kind of weathering to grow"
+    )
+    material_preset: bpy.props.EnumProperty(
+        name="Material",
+        items=_material_items,
+        description="A kind of surface: its weathering layers, stacked",
     )
     age: bpy.props.FloatProperty(
         name="Age",

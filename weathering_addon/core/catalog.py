@@ -1,4 +1,5 @@
-"""The weathering classes the backend offers, cached from GET /v1/classes for the UI."""
+"""The weathering classes and material presets the backend offers, cached from GET /v1/classes
+and /v1/materials for the UI."""
 
 from __future__ import annotations
 
@@ -22,3 +23,18 @@ def names() -> list[str]:
 
 def enum_items() -> list[tuple[str, str, str]]:
     return [(c["name"], c["label"], c.get("description", "")) for c in _classes]
+
+
+_materials: list[dict] = [
+    {"name": name, "label": name.replace("_", " ").capitalize(), "description": ""}
+    for name in ("painted_metal", "bare_iron", "concrete", "wood", "stone")
+]
+
+
+def update_materials(materials: list[dict]) -> None:
+    if materials:
+        _materials[:] = materials
+
+
+def material_items() -> list[tuple[str, str, str]]:
+    return [(m["name"], m["label"], m.get("description", "")) for m in _materials]

@@ -30,6 +30,9 @@ class BackendClient:
     def classes(self) -> list[dict]:
         return self._request("GET", "/v1/classes")["classes"]
 
+    def materials(self) -> list[dict]:
+        return self._request("GET", "/v1/materials")["materials"]
+
     def textures(self, request: dict) -> dict:
         return self._request("POST", "/v1/textures", request)
 

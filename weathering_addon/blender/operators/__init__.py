@@ -11,11 +11,13 @@ from .cancel import WEATHERING_OT_cancel
 from .queue_batch import WEATHERING_OT_queue_batch
 from .remove import WEATHERING_OT_remove
 from .weather_image import WEATHERING_OT_weather_image
+from .weather_material import WEATHERING_OT_weather_material
 from .weather_render import WEATHERING_OT_weather_render
 from .weather_selected import WEATHERING_OT_weather_selected
 
 CLASSES = (
     WEATHERING_OT_weather_selected,
+    WEATHERING_OT_weather_material,
     WEATHERING_OT_weather_image,
     WEATHERING_OT_weather_render,
     WEATHERING_OT_remove,

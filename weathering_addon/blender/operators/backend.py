@@ -54,12 +54,14 @@ class WEATHERING_OT_start_backend(BackgroundOperator, bpy.types.Operator):
         def work(progress):
             progress.update(0.1, "Starting the backend")
             backend.start()
-            return client.classes()
+            return client.classes(), client.materials()
 
         return work
 
-    def finish(self, context, classes):
+    def finish(self, context, result):
+        classes, materials = result
         catalog.update(classes)
+        catalog.update_materials(materials)
         self.report({"INFO"}, f"Backend running at {_local.url} with {len(classes)} classes")
 
 
@@ -87,11 +89,12 @@ class WEATHERING_OT_check_backend(BackgroundOperator, bpy.types.Operator):
 
     def prepare(self, context):
         client = backend_client(context)
-        return lambda progress: (client.health(), client.classes())
+        return lambda progress: (client.health(), client.classes(), client.materials())
 
     def finish(self, context, result):
-        health, classes = result
+        health, classes, materials = result
         catalog.update(classes)
+        catalog.update_materials(materials)
         self.report(
             {"INFO"},
             f"Backend {health['version']} on {health['device']}: {len(classes)} classes, "

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from ...core.errors import UserError
+from ...core.textures import SIZES
 from ...core.weather_image import WeatherImageOrder
+
+
+def selected_meshes(context) -> list:
+    objects = [obj for obj in context.selected_objects if obj.type == "MESH"]
+    if not objects:
+        raise UserError("Select at least one mesh object to weather")
+    return objects
 
 
 class PanelDefaults:
@@ -16,6 +24,12 @@ class PanelDefaults:
         value = getattr(context.scene.weathering, scene_name or name)
         setattr(self, name, int(value) if name == "texture_size" else value)
         return getattr(self, name)
+
+    def checked_texture_size(self, context) -> int:
+        size = self.setting(context, "texture_size")
+        if size not in SIZES:
+            raise UserError(f"Texture size must be one of {SIZES}, got {size}")
+        return size
 
     def image_order(self, context, targets=None):
         """The image-weathering order from the operator's or the panel's values.

@@ -1,12 +1,12 @@
 import bpy
 
 from ...core.errors import UserError
-from ...core.textures import SIZES, TextureOrder, fetch_texture_set
+from ...core.textures import TextureOrder, fetch_texture_set
 from ..apply import apply_texture_set
 from ..images import texture_directory
 from ..preferences import backend_client
 from .background import BackgroundOperator
-from .settings import PanelDefaults
+from .settings import PanelDefaults, selected_meshes
 
 
 class WEATHERING_OT_weather_selected(PanelDefaults, BackgroundOperator, bpy.types.Operator):
@@ -28,12 +28,8 @@ class WEATHERING_OT_weather_selected(PanelDefaults, BackgroundOperator, bpy.type
         return context.scene is not None
 
     def prepare(self, context):
-        objects = [obj for obj in context.selected_objects if obj.type == "MESH"]
-        if not objects:
-            raise UserError("Select at least one mesh object to weather")
-        size = self.setting(context, "texture_size")
-        if size not in SIZES:
-            raise UserError(f"Texture size must be one of {SIZES}, got {size}")
+        objects = selected_meshes(context)
+        size = self.checked_texture_size(context)
         try:
             order = TextureOrder(
                 weathering_class=self.setting(context, "weathering_class"),
