@@ -211,3 +211,60 @@ def test_an_unknown_material_preset_names_the_ones_offered(empty_scene):
     scene_tools.mixed_scene()
     with pytest.raises(RuntimeError, match="no material preset 'tin'; it offers bare_iron"):
         bpy.ops.weathering.weather_material(material="tin", texture_size=256)
+
+
+def _classes(material):
+    return [node["weathering_class"] for node in _stack_bottom_first(material)]
+
+
+def test_layers_reorder_without_touching_each_other(empty_scene):
+    (cube, *_) = scene_tools.mixed_scene()
+    bpy.ops.weathering.weather_material(material="painted_metal", age=0.5, texture_size=256)
+    material = cube.material_slots[0].material
+    ages = {n["weathering_class"]: n.inputs["Age"].default_value for n in layers_of(material)}
+    assert bpy.ops.weathering.move_layer(weathering_class="dirt", direction="DOWN") == {"FINISHED"}
+    assert _classes(material) == ["peeling_paint", "dirt", "rust"]
+    bpy.ops.weathering.move_layer(weathering_class="dirt", direction="DOWN")
+    bpy.ops.weathering.move_layer(weathering_class="dirt", direction="DOWN")  # already lowest
+    assert _classes(material) == ["dirt", "peeling_paint", "rust"]
+    assert {
+        n["weathering_class"]: n.inputs["Age"].default_value for n in layers_of(material)
+    } == ages
+
+
+def test_a_hidden_layer_renders_as_if_it_were_removed(empty_scene, tmp_path):
+    scene_tools.mixed_scene()
+    scene_tools.set_up_cycles(empty_scene, 48, 32, samples=2)
+    weather(weathering_class="rust", age=0.9)
+    weather(weathering_class="moss", age=0.9)
+    bpy.ops.weathering.toggle_layer(weathering_class="rust", show=False)
+    hidden = blender_harness.render(empty_scene, tmp_path / "hidden.png")
+    bpy.ops.weathering.toggle_layer(weathering_class="rust", show=True)
+    shown = blender_harness.render(empty_scene, tmp_path / "shown.png")
+    bpy.ops.weathering.remove(weathering_class="rust")
+    removed = blender_harness.render(empty_scene, tmp_path / "removed.png")
+    assert np.array_equal(hidden, removed) and not np.array_equal(shown, removed)
+
+
+def test_the_scene_age_drives_every_layer_over_a_shot_and_removal_restores(empty_scene):
+    (cube, *_) = scene_tools.mixed_scene()
+    before = scene_tools.serialize_scene()
+    bpy.ops.weathering.weather_material(material="painted_metal", age=0.5, texture_size=256)
+    assert bpy.ops.weathering.use_scene_age(use=True) == {"FINISHED"}
+    settings = empty_scene.weathering
+    for frame, age in ((1, 0.0), (10, 1.0)):
+        settings.scene_age = age
+        settings.keyframe_insert("scene_age", frame=frame)
+    material = cube.material_slots[0].material
+    for frame, ages in ((10, [1.0, 0.8, 0.7]), (1, [0.0, 0.0, 0.0])):
+        empty_scene.frame_set(frame)
+        stack = _stack_bottom_first(material)
+        assert [n.inputs["Age"].default_value for n in stack] == pytest.approx(ages, abs=1e-4)
+    empty_scene.frame_set(6)  # between the keys: each layer at its own share of the scene's age
+    middle = [n.inputs["Age"].default_value for n in _stack_bottom_first(material)]
+    assert 0 < middle[0] < 1 and middle[1:] == pytest.approx([0.8 * middle[0], 0.7 * middle[0]])
+    bpy.ops.weathering.use_scene_age(use=False)
+    bpy.ops.weathering.use_scene_age(use=True)
+    bpy.ops.weathering.remove()
+    empty_scene.animation_data_clear()  # the scene's own age keyframes are not the layers'
+    assert scene_tools.serialize_scene() == before

@@ -12,6 +12,7 @@ CREATED_NODES = "weathering_created_nodes"  # on a material: nodes we added to g
 CREATED_MATERIAL = "weathering_created"  # on a material we made for an object that had none
 ADDED_SLOTS = "weathering_added_slot"  # on an object that had no slot: we gave it one
 FILLED_SLOTS = "weathering_filled_slots"  # on an object: empty slots we filled (indices)
+AGE_FACTOR = "weathering_age_factor"  # on a layer: its share of the scene's age (presets)
 
 
 def layer_nodes(material: bpy.types.Material, weathering_class: str | None = None) -> list:
@@ -102,6 +103,7 @@ def remove_layer(material: bpy.types.Material, node) -> None:
     above = [link.to_socket for link in node.outputs["Shader"].links]
     if tree.animation_data and tree.animation_data.action:
         _drop_node_animation(tree, node)
+    stop_driving_age(tree, node)
     tree.nodes.remove(node)
     if below is not None:
         for socket in above:
@@ -171,3 +173,62 @@ def remove_unused_groups() -> int:
     for group in unused:
         bpy.data.node_groups.remove(group)
     return len(unused)
+
+
+def layer_stack(material: bpy.types.Material) -> list:
+    """The material's layers from the bottom (nearest the original shader) to the top."""
+    output = material.node_tree.get_output_node("CYCLES") if material.node_tree else None
+    if output is None or not output.inputs["Surface"].is_linked:
+        return []
+    stack, node = [], output.inputs["Surface"].links[0].from_node
+    while node.get(CLASS_PROPERTY) and node.inputs["Shader"].is_linked:
+        stack.append(node)
+        node = node.inputs["Shader"].links[0].from_node
+    return stack[::-1]
+
+
+def move_layer(material: bpy.types.Material, weathering_class: str, steps: int) -> bool:
+    """Move a class's layer up (steps > 0) or down the stack; False if it cannot move."""
+    stack = layer_stack(material)
+    names = [node[CLASS_PROPERTY] for node in stack]
+    if weathering_class not in names:
+        return False
+    index = names.index(weathering_class)
+    target = min(max(index + steps, 0), len(stack) - 1)
+    if target == index:
+        return False
+    tree = material.node_tree
+    base = stack[0].inputs["Shader"].links[0].from_socket
+    surface = tree.get_output_node("CYCLES").inputs["Surface"]
+    for node in stack:  # unlink the chain, then link it again in the new order
+        tree.links.remove(node.inputs["Shader"].links[0])
+    tree.links.remove(surface.links[0])
+    stack.insert(target, stack.pop(index))
+    below = base
+    for node in stack:
+        tree.links.new(below, node.inputs["Shader"])
+        below = node.outputs["Shader"]
+    tree.links.new(below, surface)
+    return True
+
+
+def drive_age(node, scene: bpy.types.Scene) -> None:
+    """The layer's Age follows the scene's age (× the layer's age factor), frame by frame."""
+    factor = float(node.get(AGE_FACTOR, 1.0))
+    curve = node.inputs["Age"].driver_add("default_value")
+    driver = curve.driver
+    driver.type = "SCRIPTED"
+    variable = driver.variables.new()
+    variable.name, variable.type = "age", "SINGLE_PROP"
+    variable.targets[0].id_type = "SCENE"
+    variable.targets[0].id = scene
+    variable.targets[0].data_path = "weathering.scene_age"
+    driver.expression = f"min(1.0, age * {factor:.6g})"  # a simple expression: no Python needed
+
+
+def stop_driving_age(tree, node) -> None:
+    """Back to the layer's own Age; an animation record left empty goes too (exact restore)."""
+    node.inputs["Age"].driver_remove("default_value")
+    data = tree.animation_data
+    if data is not None and data.action is None and len(data.drivers) == 0:
+        tree.animation_data_clear()

@@ -40,6 +40,9 @@ class VIEW3D_PT_weathering(bpy.types.Panel):
         row.enabled = job is None
         row.prop(settings, "material_preset", text="")
         row.operator("weathering.weather_material", text="Weather as Material", icon="MATERIAL")
+        row = layout.row(align=True)
+        row.prop(settings, "scene_age")
+        row.operator("weathering.use_scene_age", text="", icon="DRIVER").use = True
         layout.operator("weathering.weather_render", icon="RENDER_STILL")
         layout.operator("weathering.add_demo_scene", icon="SCENE_DATA")
 

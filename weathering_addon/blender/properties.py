@@ -45,6 +45,14 @@ class WeatheringSettings(bpy.types.PropertyGroup):
         subtype="FACTOR",
         description="0: pristine, 1: fully weathered; decay only ever grows with age",
     )
+    scene_age: bpy.props.FloatProperty(
+        name="Scene Age",
+        default=0.5,
+        min=0.0,
+        max=1.0,
+        subtype="FACTOR",
+        description="Drives every layer's age once 'Drive Layers by Scene Age' is on; keyframe it",
+    )
     seed: bpy.props.IntProperty(
         name="Seed", default=0, min=0, description="Same seed, same texture"
     )

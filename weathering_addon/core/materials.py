@@ -16,6 +16,7 @@ class FetchedLayer:
     texture_set: TextureSet
     age: float
     strength: float
+    age_factor: float
 
 
 class _Share:
@@ -53,7 +54,6 @@ def fetch_material(
         texture_set = fetch_texture_set(
             client, order, directory, _Share(progress, index, len(layers))
         )
-        fetched.append(
-            FetchedLayer(texture_set, min(1.0, age * layer["age_factor"]), layer["strength"])
-        )
+        factor = layer["age_factor"]
+        fetched.append(FetchedLayer(texture_set, min(1.0, age * factor), layer["strength"], factor))
     return fetched

@@ -8,8 +8,11 @@ from .backend import (
     stop_local_backend,
 )
 from .cancel import WEATHERING_OT_cancel
+from .move_layer import WEATHERING_OT_move_layer
 from .queue_batch import WEATHERING_OT_queue_batch
 from .remove import WEATHERING_OT_remove
+from .scene_age import WEATHERING_OT_use_scene_age
+from .toggle_layer import WEATHERING_OT_toggle_layer
 from .weather_image import WEATHERING_OT_weather_image
 from .weather_material import WEATHERING_OT_weather_material
 from .weather_render import WEATHERING_OT_weather_render
@@ -27,6 +30,9 @@ CLASSES = (
     WEATHERING_OT_check_backend,
     WEATHERING_OT_add_demo_scene,
     WEATHERING_OT_queue_batch,
+    WEATHERING_OT_move_layer,
+    WEATHERING_OT_toggle_layer,
+    WEATHERING_OT_use_scene_age,
 )
 
 __all__ = ["CLASSES", "stop_local_backend"]

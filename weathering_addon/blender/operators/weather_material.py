@@ -4,6 +4,7 @@ from ...core.errors import UserError
 from ...core.materials import fetch_material
 from ..apply import apply_layers
 from ..images import texture_directory
+from ..layers import AGE_FACTOR, layer_nodes
 from ..preferences import backend_client
 from .background import BackgroundOperator
 from .settings import PanelDefaults, selected_meshes
@@ -41,5 +42,10 @@ class WEATHERING_OT_weather_material(PanelDefaults, BackgroundOperator, bpy.type
             raise UserError("The objects to weather were deleted while textures were made")
         stack = [(layer.texture_set, layer.age, layer.strength) for layer in fetched]
         count = apply_layers(objects, stack, self._scale, self._pack)
+        for layer in fetched:  # kept, so the scene's age can drive the layer at its own pace
+            for obj in objects:
+                for slot in obj.material_slots:
+                    for node in layer_nodes(slot.material, layer.texture_set.preset["name"]):
+                        node[AGE_FACTOR] = layer.age_factor
         classes = ", ".join(layer.texture_set.preset["label"] for layer in fetched)
         self.report({"INFO"}, f"Weathered {count} material(s) as {self._material}: {classes}")
