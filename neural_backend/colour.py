@@ -12,6 +12,7 @@ _RGB_TO_XYZ = np.array(
     ]
 )
 _WHITE = np.array([0.95047, 1.0, 1.08883])
+LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)  # Rec. 709 luminance weights
 
 
 def srgb_to_linear(rgb: np.ndarray) -> np.ndarray:

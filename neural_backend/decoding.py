@@ -14,11 +14,12 @@ import zlib
 
 import numpy as np
 
+from neural_backend.colour import LUMA
+
 MAX_SIDE = 8192
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 NPY_MAGIC = b"\x93NUMPY"
 NPY_DTYPES = ("uint8", "uint16", "float16", "float32", "float64")
-LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)
 
 
 class ImageDecodeError(ValueError):
@@ -49,7 +50,7 @@ def decode_image_native(data: bytes, max_side: int = MAX_SIDE) -> np.ndarray:
 def decode_image(data: bytes, mode: str = "RGB", max_side: int = MAX_SIDE) -> np.ndarray:
     """Image bytes → uint8: (H, W, 3) for mode RGB, (H, W) for mode L. Alpha is dropped."""
     array = decode_image_native(data, max_side)
-    values = _unit_float(array)
+    values = unit_float(array)
     if values.ndim == 2:
         values = values[..., None]
     colour = values[..., :3] if values.shape[2] >= 3 else values[..., :1]
@@ -60,7 +61,8 @@ def decode_image(data: bytes, mode: str = "RGB", max_side: int = MAX_SIDE) -> np
     return (colour * 255).round().astype(np.uint8)
 
 
-def _unit_float(array: np.ndarray) -> np.ndarray:
+def unit_float(array: np.ndarray) -> np.ndarray:
+    """uint8, uint16 or float pixels as float32 in [0, 1]."""
     if array.dtype == np.uint8:
         return array.astype(np.float32) / 255
     if array.dtype == np.uint16:

@@ -11,6 +11,8 @@ import json
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from neural_backend.batch.files import write_atomically
+
 FRAMES_PER_TASK = 8  # a scene's frames are split into chunks, so workers share a long shot
 
 
@@ -93,10 +95,7 @@ def check_ages(ages: list[float]) -> None:
 
 
 def write_manifest(tasks: list[Task], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".part")
-    temporary.write_text(json.dumps([asdict(task) for task in tasks], indent=1) + "\n")
-    temporary.replace(path)
+    write_atomically(path, (json.dumps([asdict(task) for task in tasks], indent=1) + "\n").encode())
 
 
 def read_manifest(path: Path) -> list[Task]:

@@ -86,11 +86,12 @@ def run(args: argparse.Namespace) -> None:
 
 
 def _extension_zip(args: argparse.Namespace) -> str:
-    from neural_backend.config import REPO_ROOT
+    from neural_backend.config import REPO_ROOT, Settings
     from neural_backend.materials import load_materials
+    from neural_backend.presets import load_presets
 
-    settings_dir = REPO_ROOT / "textures"
-    known = load_materials(settings_dir / "materials", _class_names(settings_dir))
+    settings = Settings.from_env()
+    known = load_materials(settings.materials_dir, load_presets(settings.presets_dir))
     if args.preset not in known:
         raise ValueError(f"unknown --preset {args.preset!r}; choose from {', '.join(known)}")
     if args.extension is not None:
@@ -103,7 +104,3 @@ def _extension_zip(args: argparse.Namespace) -> str:
     if not Path(zip_path).is_file():
         raise ValueError(f"no extension zip at {zip_path}")
     return str(Path(zip_path).resolve())
-
-
-def _class_names(textures_dir: Path) -> set[str]:
-    return {path.stem for path in (textures_dir / "presets").glob("*.json")}

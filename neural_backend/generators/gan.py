@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from neural_backend.colour import LUMA
 from neural_backend.generators.maps import TextureMaps
 from neural_backend.layers.circular import circular_resize
 from neural_backend.models.texture_gan import CELL, Latent, TextureGenerator
@@ -65,7 +66,7 @@ class GanTextures:
 def roughness_from(albedo: np.ndarray, height: np.ndarray, preset: Preset) -> np.ndarray:
     """Roughness within the preset's range: dark and low (pits, crust) is rough, bright and high
     (exposed, polished) is smoother. There are no measured roughness maps to learn from."""
-    luminance = albedo @ np.array([0.2126, 0.7152, 0.0722], np.float32)
+    luminance = albedo @ LUMA
     tone = 0.7 * (1 - _stretch(luminance)) + 0.3 * (1 - _stretch(height))
     low, high = preset.pbr["roughness_min"], preset.pbr["roughness_max"]
     return (low + (high - low) * tone).astype(np.float32)

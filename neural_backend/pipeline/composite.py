@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from neural_backend.colour import linear_to_srgb, srgb_to_linear
+from neural_backend.colour import LUMA, linear_to_srgb, srgb_to_linear
 from neural_backend.filters import box_blur
 
-LUMA = np.array([0.2126, 0.7152, 0.0722], np.float32)
 TYPICAL_ALBEDO = 0.5  # what the surface being covered is assumed to reflect: sets the exposure
 
 

@@ -10,6 +10,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from neural_backend.colour import LUMA
+from neural_backend.decoding import unit_float
+
 MAX_PIXELS = 8192 * 8192
 
 
@@ -38,14 +41,9 @@ def to_float_rgb(image: np.ndarray) -> tuple[np.ndarray, ImageFormat]:
         raise ValueError(f"the image is empty ({width}×{height} pixels)")
     if height * width > MAX_PIXELS:
         raise ValueError(f"the image is {width}×{height}; the largest accepted is 8192×8192 pixels")
-    if array.dtype == np.uint8:
-        values = array.astype(np.float32) / 255.0
-    elif array.dtype == np.uint16:
-        values = array.astype(np.float32) / 65535.0
-    elif array.dtype.kind == "f":
-        values = np.clip(array.astype(np.float32), 0.0, 1.0)
-    else:
+    if array.dtype not in (np.uint8, np.uint16) and array.dtype.kind != "f":
         raise ValueError(f"pixel type {array.dtype} is not supported: use 8- or 16-bit or float")
+    values = unit_float(array)
     colour_channels = 1 if channels in (1, 2) else 3
     alpha = values[..., colour_channels] if channels in (2, 4) else None
     rgb = np.repeat(values[..., :1], 3, axis=2) if colour_channels == 1 else values[..., :3]
@@ -54,7 +52,6 @@ def to_float_rgb(image: np.ndarray) -> tuple[np.ndarray, ImageFormat]:
 
 def from_float_rgb(rgb: np.ndarray, original: ImageFormat) -> np.ndarray:
     """Float (H, W, C) with the input's channels: greyscale stays greyscale, alpha returns."""
-    luma = np.array([0.2126, 0.7152, 0.0722], np.float32)
-    colour = rgb if original.channels >= 3 else (rgb @ luma)[..., None]
+    colour = rgb if original.channels >= 3 else (rgb @ LUMA)[..., None]
     parts = [colour] + ([original.alpha[..., None]] if original.alpha is not None else [])
     return np.concatenate(parts, axis=2).astype(np.float32)

@@ -22,9 +22,7 @@ def small_cycles_scene(width=96, height=54):
     """The mixed test scene, rendered by Cycles at 4 samples and a thumbnail's size."""
     scene_tools.mixed_scene()
     scene = bpy.context.scene
-    scene.render.engine = "CYCLES"
-    scene.cycles.samples, scene.cycles.use_denoising = 4, False
-    scene.render.resolution_x, scene.render.resolution_y = width, height
+    scene_tools.set_up_cycles(scene, width, height, samples=4)
     return scene
 
 
