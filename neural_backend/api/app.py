@@ -12,6 +12,7 @@ from neural_backend.api.inference import InferenceQueue
 from neural_backend.api.routes import ROUTERS
 from neural_backend.config import Settings, resolve_device
 from neural_backend.materials import load_materials
+from neural_backend.pipeline.asset_decay import AssetDecayMaker
 from neural_backend.pipeline.loading import load_weatherer
 
 
@@ -24,6 +25,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.state.device = resolve_device(settings.device)
         weatherer = app.state.weatherer = load_weatherer(app.state.device, settings)
         app.state.presets, app.state.generators = weatherer.presets, weatherer.generators
+        app.state.asset_decay = AssetDecayMaker(
+            weatherer.presets, weatherer.generators, weatherer.harmonizer
+        )
         app.state.materials = load_materials(settings.materials_dir, weatherer.presets)
         loaded = {"segmentation": weatherer.segmenter, "harmonization": weatherer.harmonizer}
         app.state.models = {name: model for name, model in loaded.items() if model is not None}

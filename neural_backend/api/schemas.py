@@ -171,6 +171,48 @@ class WeatherResponse(BaseModel):
     targets: list[str] = Field(description="The classes weathered (empty when a mask was given)")
 
 
+class DecayMapsRequest(BaseModel):
+    """An asset's cue maps baked in its UV space, all the same size, top row first."""
+
+    model_config = ConfigDict(populate_by_name=True)
+
+    weathering_class: str = Field(description="A name from GET /v1/classes", **CLASS_FIELD)
+    age: float = Field(0.5, ge=0.0, le=1.0, description="0 new … 1 fully weathered")
+    seed: int = Field(0, ge=0, le=2**31 - 1)
+    scale: float = Field(1.0, ge=0.01, le=1000.0, description="Texture repeats per scene unit")
+    generator: str = Field(DEFAULT_GENERATOR)
+    texture_size: int = Field(512, ge=64, le=4096, description="The texture tile laid on")
+    ambient_occlusion: str = Field(description="(H, W): 1 open, 0 enclosed; PNG or .npy, base64")
+    curvature: str = Field(description="(H, W): 0 flat, 1 sharp edge; PNG or .npy, base64")
+    normal: str = Field(
+        description="(H, W, 3) float .npy, base64: world-space unit normals, 0 off the mesh"
+    )
+    position: str = Field(description="(H, W, 3) float .npy, base64: world-space positions")
+    base_colour: str | None = Field(
+        None, description="The material's base colour in UV space: sRGB PNG or .npy, base64"
+    )
+    base_colour_value: tuple[float, float, float] | None = Field(
+        None, description="Or one sRGB colour, each 0..1, for a material without an image"
+    )
+    format: Literal["png", "npy"] = Field("png", description="png, or float32 .npy")
+
+
+class DecayMapsResponse(BaseModel):
+    score: EncodedMap = Field(
+        description="Age-free score, linear: score = value × score_range − score_offset; "
+        "decay at age a = smoothstep(e, e + softness, score), e = 1 − a·(1 + softness)"
+    )
+    decay: EncodedMap = Field(description="Decay at the requested age, 0..1, linear")
+    albedo: EncodedMap = Field(description="Weathering albedo harmonized to the base colour, sRGB")
+    height: EncodedMap = Field(description="Weathering height, linear")
+    roughness: EncodedMap = Field(description="Weathering roughness, linear")
+    score_offset: float
+    score_range: float
+    softness: float
+    coverage: float = Field(description="Share of texels the mesh covers")
+    generator: str
+
+
 class JobError(BaseModel):
     status: int = Field(description="The HTTP status the synchronous route would have answered")
     detail: str
@@ -178,7 +220,7 @@ class JobError(BaseModel):
 
 class JobStatus(BaseModel):
     id: str
-    kind: Literal["weather", "textures"]
+    kind: Literal["weather", "textures", "decay-maps"]
     state: Literal["queued", "running", "cancelling", "done", "failed", "cancelled"]
     progress: float = Field(description="0..1")
     message: str = Field(description="The current step")

@@ -132,6 +132,15 @@ def working_shape(height: int, width: int, working_size: int) -> tuple[int, int]
     return max(16, round(height * scale / 16) * 16), max(16, round(width * scale / 16) * 16)
 
 
+def working_copy(model: HarmonizationNet, composite: Tensor, mask: Tensor):
+    """The composite and mask at the network's working size."""
+    size = working_shape(*composite.shape[-2:], model.config.working_size)
+    small = F.interpolate(
+        composite, size=size, mode="bilinear", antialias=True, align_corners=False
+    )
+    return small, F.interpolate(mask, size=size, mode="area")
+
+
 @torch.no_grad()
 def harmonize(
     model: HarmonizationNet, composite: Tensor, mask: Tensor, uniform: bool = False
@@ -142,16 +151,23 @@ def harmonize(
     uniform=True applies one colour transform (the mask-weighted mean of the field) to the whole
     region: colour and contrast change, the light and shade across the region do not.
     """
-    size = working_shape(*composite.shape[-2:], model.config.working_size)
-    small = F.interpolate(
-        composite, size=size, mode="bilinear", antialias=True, align_corners=False
-    )
-    small_mask = F.interpolate(mask, size=size, mode="area")
+    small, small_mask = working_copy(model, composite, mask)
     transforms = model.colour_transforms(small, small_mask)
     if uniform:
-        weight = F.interpolate(small_mask, size=transforms.shape[-2:], mode="area")
-        mean = (transforms * weight).sum((2, 3), keepdim=True) / weight.sum(
-            (2, 3), keepdim=True
-        ).clamp_min(1e-6)
-        transforms = mean.expand_as(transforms)
+        transforms = region_mean(transforms, small_mask).expand_as(transforms)
     return apply_transforms(composite, mask, transforms)
+
+
+def region_mean(transforms: Tensor, mask: Tensor) -> Tensor:
+    """The mask-weighted mean of a transform field, (B, 12, 1, 1): one transform for a region."""
+    weight = F.interpolate(mask, size=transforms.shape[-2:], mode="area")
+    total = (transforms * weight).sum((2, 3), keepdim=True)
+    return total / weight.sum((2, 3), keepdim=True).clamp_min(1e-6)
+
+
+@torch.no_grad()
+def region_transform(model: HarmonizationNet, composite: Tensor, mask: Tensor) -> Tensor:
+    """The one colour transform (B, 12, 1, 1) that harmonizes the masked region of a composite;
+    apply it to any image with apply_transforms."""
+    small, small_mask = working_copy(model, composite, mask)
+    return region_mean(model.colour_transforms(small, small_mask), small_mask)

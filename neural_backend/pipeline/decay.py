@@ -68,13 +68,29 @@ def decay_map(
     softness: float = SOFTNESS,
 ) -> np.ndarray:
     """(H, W) float32 in [0, 1]; zero outside the mask."""
-    if not 0.0 <= age <= 1.0:
-        raise ValueError(f"age must be 0..1, got {age}")
+    check_age(age)
+    score = decay_score(cues(mask, luminance, seed), texture_height, preset, spread)
+    return (threshold(score, age, softness) * mask).astype(np.float32)
+
+
+def decay_score(
+    found: dict[str, np.ndarray], texture_height: np.ndarray, preset: Preset, spread: float
+) -> np.ndarray:
+    """The age-free score: spread × the preset-weighted mean of the cues, broken up by the
+    texture's height (centred on 0.5)."""
     growth = preset.growth
-    found = cues(mask, luminance, seed)
     weights = {name: growth[name] for name in found}
     total = sum(weights.values()) or 1.0
     score = spread * sum(weights[name] * found[name] for name in found) / total
-    score = score + growth["breakup"] * (texture_height - 0.5)
+    return (score + growth["breakup"] * (texture_height - 0.5)).astype(np.float32)
+
+
+def threshold(score: np.ndarray, age: float, softness: float) -> np.ndarray:
+    """Decay at an age: a smooth step whose start falls from 1 (age 0) to -softness (age 1)."""
     low = 1.0 - age * (1.0 + softness)
-    return (smoothstep(low, low + softness, score) * mask).astype(np.float32)
+    return smoothstep(low, low + softness, score).astype(np.float32)
+
+
+def check_age(age: float) -> None:
+    if not 0.0 <= age <= 1.0:
+        raise ValueError(f"age must be 0..1, got {age}")

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from neural_backend.models.harmonization import HarmonizationNet, harmonize
+from neural_backend.colour import LUMA
+from neural_backend.models.harmonization import (
+    HarmonizationNet,
+    apply_transforms,
+    harmonize,
+    region_transform,
+)
 
 
 class Harmonizer:
@@ -28,6 +34,21 @@ class Harmonizer:
         weight = torch.from_numpy(np.asarray(mask, np.float32).copy())[None, None]
         result = harmonize(self.model, image.to(self.device), weight.to(self.device), uniform)
         return result[0].permute(1, 2, 0).cpu().numpy()
+
+    def recolour(self, image: np.ndarray, composite: np.ndarray, mask: np.ndarray) -> np.ndarray:
+        """image (H', W', 3) in [0, 1] given the colour and contrast that harmonize the masked
+        region of the composite (one transform), its own brightness kept: harmonization learned to
+        match a pasted object's level to its surroundings, but rust on a pale wall is darker."""
+        _check(composite, mask)
+        tensor = torch.from_numpy(np.asarray(composite, np.float32).copy()).permute(2, 0, 1)[None]
+        weight = torch.from_numpy(np.asarray(mask, np.float32).copy())[None, None]
+        transform = region_transform(self.model, tensor.to(self.device), weight.to(self.device))
+        source = torch.from_numpy(np.asarray(image, np.float32).copy()).permute(2, 0, 1)[None]
+        everywhere = torch.ones_like(source[:, :1])
+        result = apply_transforms(source.to(self.device), everywhere, transform)
+        result = result[0].permute(1, 2, 0).cpu().numpy()
+        ratio = (image @ LUMA) / np.maximum(result @ LUMA, 1e-4)
+        return np.clip(result * ratio[..., None], 0.0, 1.0).astype(np.float32)
 
 
 def _check(composite: np.ndarray, mask: np.ndarray) -> None:

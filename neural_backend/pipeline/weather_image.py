@@ -107,10 +107,6 @@ class ImageWeatherer:
             progress.update(0.75, "harmonizing")
             # One transform for the region: the composite already carries the photo's light.
             region = (decay > 0.05).astype(np.float32)
-            harmonized = self.harmonizer.harmonize_float(aged, region, uniform=True)
-            # Take its colour, keep the composite's brightness: harmonization learned to match a
-            # pasted object's level to its surroundings, but rust on a pale wall is darker.
-            ratio = luminance(aged) / np.maximum(luminance(harmonized), 1e-4)
-            harmonized = np.clip(harmonized * ratio[..., None], 0.0, 1.0)
+            harmonized = self.harmonizer.recolour(aged, aged, region)
             aged = aged + decay[..., None] * (harmonized - aged)
         return WeatheredImage(aged.astype(np.float32), decay, maps.albedo, found, targets)

@@ -2,6 +2,7 @@
 
 from neural_backend.api.routes import (
     classes,
+    decay_maps,
     harmonize,
     health,
     jobs,
@@ -17,5 +18,6 @@ ROUTERS = (
     segment.router,
     harmonize.router,
     weather.router,
+    decay_maps.router,
     jobs.router,
 )

@@ -3,9 +3,16 @@
 from fastapi import APIRouter, HTTPException, Request
 
 from neural_backend.api.inference import Job
+from neural_backend.api.routes.decay_maps import make_decay_maps
 from neural_backend.api.routes.textures import generate_textures
 from neural_backend.api.routes.weather import age_image
-from neural_backend.api.schemas import JobError, JobStatus, TextureRequest, WeatherRequest
+from neural_backend.api.schemas import (
+    DecayMapsRequest,
+    JobError,
+    JobStatus,
+    TextureRequest,
+    WeatherRequest,
+)
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 
@@ -24,6 +31,16 @@ def start_textures(body: TextureRequest, request: Request) -> JobStatus:
     state = request.app.state
     job = state.queue.submit(
         "textures", lambda progress: generate_textures(body, state, progress), True
+    )
+    return status_of(job)
+
+
+@router.post("/decay-maps", status_code=202, response_model=JobStatus)
+def start_decay_maps(body: DecayMapsRequest, request: Request) -> JobStatus:
+    """Start making an asset's decay maps (the body of POST /v1/decay-maps); poll its job."""
+    state = request.app.state
+    job = state.queue.submit(
+        "decay-maps", lambda progress: make_decay_maps(body, state, progress), True
     )
     return status_of(job)
 
