@@ -84,6 +84,7 @@ def serialize_scene() -> dict:
         },
         "images": sorted(i.name for i in bpy.data.images),
         "groups": sorted(g.name for g in bpy.data.node_groups),
+        "uv_maps": {m.name: [uv.name for uv in m.uv_layers] for m in bpy.data.meshes},
     }
 
 

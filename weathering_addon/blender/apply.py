@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import bpy
 
+from ..core.errors import UserError
 from ..core.textures import TextureSet
 from . import images, layers, node_group
+from .bake_cues import add_uv_map
+from .decay_group import build_decay_group
 
 
 def has_uvs(obj: bpy.types.Object) -> bool:
@@ -49,6 +52,57 @@ def apply_layers(objects: list, stack: list, scale: float, pack: bool) -> int:
         raise
 
 
+def apply_decay_maps(
+    objects: list, map_sets: list, uv_plans: list, preset: dict, age: float, pack: bool
+) -> int:
+    """One decay-map layer per object on each of its materials (the maps are the object's own,
+    in its UV space); all or nothing. Returns the number of materials weathered."""
+    check_single_users(objects)
+    snapshot = _Snapshot(objects)
+    try:
+        count = 0
+        for obj, maps, uv_plan in zip(objects, map_sets, uv_plans, strict=True):
+            add_uv_map(obj.data, uv_plan)
+            loaded = {
+                name: images.load_generated(
+                    f"Weathering {maps.key} {name}",
+                    path,
+                    "sRGB" if name == "albedo" else "Non-Color",
+                    pack,
+                    maps.key,
+                )
+                for name, path in maps.paths.items()
+                if name != "decay"  # the age-free score carries it; the decay map is a preview
+            }
+            group = build_decay_group(maps, preset, loaded)
+            for material in layers.object_materials(obj):
+                layers.insert_layer(material, group, preset["name"], preset["label"], {"Age": age})
+                count += 1
+        return count
+    except Exception:
+        snapshot.restore()
+        raise
+
+
+def check_single_users(objects: list) -> None:
+    """Decay maps live in one object's UV space: a material another mesh shows cannot take them."""
+    for obj in objects:
+        for material in {slot.material for slot in obj.material_slots if slot.material}:
+            others = [
+                other.name
+                for other in bpy.data.objects
+                if other is not obj
+                and other.type == "MESH"
+                and material in [slot.material for slot in other.material_slots]
+            ]
+            if others:
+                raise UserError(
+                    f"Material {material.name!r} of {obj.name!r} is also used by "
+                    f"{', '.join(sorted(others))}; decay maps belong to one object. Make it "
+                    "single-user first (Object > Relations > Make Single User > Materials)"
+                )
+
+
 class _Snapshot:
     """Enough of the scene's state to take back a half-applied weathering."""
 
@@ -67,5 +121,6 @@ class _Snapshot:
                     layers.remove_layer(material, node)
         for obj in self.objects:
             layers.release_created_materials(obj)
+            layers.release_added_uv_map(obj)
         layers.remove_unused_groups()
         images.remove_unused_images()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import bpy
 import numpy as np
 
+from ..core.colour import linear_to_srgb
 from ..core.png import encode_png
 
 
@@ -23,8 +24,5 @@ def image_to_png(image: bpy.types.Image) -> bytes:
     """The image as a 16-bit RGBA PNG in sRGB, whatever its storage."""
     pixels = read_pixels(image)
     if image.is_float and image.colorspace_settings.name not in {"sRGB", "Non-Color"}:
-        linear = np.clip(pixels[..., :3], 0.0, None)
-        pixels[..., :3] = np.where(
-            linear <= 0.0031308, linear * 12.92, 1.055 * linear ** (1 / 2.4) - 0.055
-        )
+        pixels[..., :3] = linear_to_srgb(pixels[..., :3])
     return encode_png(pixels, 16)

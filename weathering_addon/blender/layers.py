@@ -13,6 +13,7 @@ CREATED_MATERIAL = "weathering_created"  # on a material we made for an object t
 ADDED_SLOTS = "weathering_added_slot"  # on an object that had no slot: we gave it one
 FILLED_SLOTS = "weathering_filled_slots"  # on an object: empty slots we filled (indices)
 AGE_FACTOR = "weathering_age_factor"  # on a layer: its share of the scene's age (presets)
+ADDED_UV = "weathering_added_uv"  # on a mesh: the UV map we unwrapped for decay maps
 
 
 def layer_nodes(material: bpy.types.Material, weathering_class: str | None = None) -> list:
@@ -145,7 +146,19 @@ def remove_from_object(obj: bpy.types.Object, weathering_class: str | None = Non
             remove_layer(material, node)
             removed += 1
     release_created_materials(obj)
+    release_added_uv_map(obj)
     return removed
+
+
+def release_added_uv_map(obj: bpy.types.Object) -> None:
+    """Drop the UV map we unwrapped for decay maps once no layer of ours is left (exact restore)."""
+    mesh = obj.data
+    name = mesh.get(ADDED_UV)
+    if name is None or any(layer_nodes(m) for m in mesh.materials if m is not None):
+        return
+    if name in mesh.uv_layers:
+        mesh.uv_layers.remove(mesh.uv_layers[name])
+    del mesh[ADDED_UV]
 
 
 def release_created_materials(obj: bpy.types.Object) -> None:

@@ -31,7 +31,7 @@ def is_weathering_group(tree: bpy.types.NodeTree | None) -> bool:
     return tree is not None and tree.get("weathering_texture_key") is not None
 
 
-def _float_input(group, name, default, low=0.0, high=1.0, description=""):
+def float_input(group, name, default, low=0.0, high=1.0, description=""):
     socket = group.interface.new_socket(name, in_out="INPUT", socket_type="NodeSocketFloat")
     socket.default_value, socket.min_value, socket.max_value = default, low, high
     socket.description = description
@@ -41,18 +41,18 @@ def _float_input(group, name, default, low=0.0, high=1.0, description=""):
 def _interface(group: bpy.types.NodeTree, preset: dict) -> None:
     shader = "NodeSocketShader"
     group.interface.new_socket("Shader", in_out="INPUT", socket_type=shader)
-    _float_input(group, "Age", 0.5, description="0: pristine, 1: fully weathered; keyframe it")
-    _float_input(group, "Strength", 1.0, description="Opacity of the layer")
-    _float_input(group, "Scale", 1.0, 0.01, 1000.0, "Texture repeats per unit")
-    _float_input(group, "Softness", 0.08, 0.001, 1.0, "Width of the mask's border")
-    _float_input(group, "Spread", 1.8, 0.1, 10.0, "How far decay reaches from where cues peak")
+    float_input(group, "Age", 0.5, description="0: pristine, 1: fully weathered; keyframe it")
+    float_input(group, "Strength", 1.0, description="Opacity of the layer")
+    float_input(group, "Scale", 1.0, 0.01, 1000.0, "Texture repeats per unit")
+    float_input(group, "Softness", 0.08, 0.001, 1.0, "Width of the mask's border")
+    float_input(group, "Spread", 1.8, 0.1, 10.0, "How far decay reaches from where cues peak")
     for name, key, tooltip in CUE_INPUTS:
-        _float_input(group, name, preset["growth"][key], description=tooltip)
+        float_input(group, name, preset["growth"][key], description=tooltip)
     group.interface.new_socket("Shader", in_out="OUTPUT", socket_type=shader)
     group.interface.new_socket("Mask", in_out="OUTPUT", socket_type="NodeSocketFloat")
 
 
-class _Builder:
+class Builder:
     """Adds nodes in columns so the group stays readable when a user opens it."""
 
     def __init__(self, group: bpy.types.NodeTree):
@@ -87,7 +87,7 @@ class _Builder:
         return node.outputs[0]
 
 
-def _textures(b: _Builder, images: dict, use_uv: bool) -> dict:
+def _textures(b: Builder, images: dict, use_uv: bool) -> dict:
     coords = b.add("ShaderNodeTexCoord", 0, 2)
     scale = b.add("ShaderNodeCombineXYZ", 1)
     for axis in range(3):
@@ -107,7 +107,7 @@ def _textures(b: _Builder, images: dict, use_uv: bool) -> dict:
     return {"coords": coords, **sampled}
 
 
-def _cues(b: _Builder, textures: dict) -> list:
+def _cues(b: Builder, textures: dict) -> list:
     """The five cue values in CUE_INPUTS order, each in [0, 1]."""
     occlusion = b.add("ShaderNodeAmbientOcclusion", 4, samples=16)
     occlusion.inputs["Distance"].default_value = 0.25
@@ -132,7 +132,7 @@ def _cues(b: _Builder, textures: dict) -> list:
     return [cavity, edge, up, low, textures["height"]]
 
 
-def _mask(b: _Builder, cues: list):
+def _mask(b: Builder, cues: list):
     geometric, weights = None, None
     for (name, _key, _tip), cue in zip(CUE_INPUTS[:-1], cues[:-1], strict=True):
         weight = b.inputs.outputs[name]
@@ -148,6 +148,12 @@ def _mask(b: _Builder, cues: list):
     breakup = b.math(7, "MULTIPLY", centred_height, b.inputs.outputs["Breakup"])
     score = _multiply_add(b, geometric, b.inputs.outputs["Spread"], breakup)
 
+    return age_mask(b, score)
+
+
+def age_mask(b: Builder, score):
+    """The layer's mask: the smooth step of the score at the layer's Age, times its Strength.
+    (The backend's pipeline.decay.threshold is the same step.)"""
     softness = b.inputs.outputs["Softness"]
     reach = b.math(8, "MULTIPLY", b.inputs.outputs["Age"], b.math(8, "ADD", softness, 1.0))
     start = b.math(8, "SUBTRACT", 1.0, reach)
@@ -158,14 +164,14 @@ def _mask(b: _Builder, cues: list):
     return b.math(8, "MULTIPLY", ramp.outputs["Result"], b.inputs.outputs["Strength"], True)
 
 
-def _multiply_add(b: _Builder, a, factor, addend):
+def _multiply_add(b: Builder, a, factor, addend):
     node = b.add("ShaderNodeMath", 7, operation="MULTIPLY_ADD")
     for socket, source in zip(node.inputs, (a, factor, addend), strict=True):
         b.link(source, socket)
     return node.outputs[0]
 
 
-def _surface(b: _Builder, textures: dict, pbr: dict):
+def surface(b: Builder, textures: dict, pbr: dict):
     bsdf = b.add("ShaderNodeBsdfPrincipled", 8, 3)
     bsdf.inputs["Metallic"].default_value = pbr["metallic"]
     b.link(textures["albedo"], bsdf.inputs["Base Color"])
@@ -192,14 +198,18 @@ def build_group(texture_key: str, preset: dict, images: dict, use_uv: bool) -> b
     group["weathering_texture_key"] = texture_key
     group["weathering_class"] = preset["name"]
     _interface(group, preset)
-    b = _Builder(group)
+    b = Builder(group)
     textures = _textures(b, images, use_uv)
     mask = _mask(b, _cues(b, textures))
-    bsdf = _surface(b, textures, preset["pbr"])
+    mix_over(b, mask, surface(b, textures, preset["pbr"]))
+    return group
+
+
+def mix_over(b: Builder, mask, bsdf) -> None:
+    """The weathering's shader over the material's own by the mask; the mask is an output too."""
     mix = b.add("ShaderNodeMixShader", 9, 1)
     b.link(mask, mix.inputs["Fac"])
     b.link(b.inputs.outputs["Shader"], mix.inputs[1])
     b.link(bsdf.outputs["BSDF"], mix.inputs[2])
     b.link(mix.outputs["Shader"], b.outputs.inputs["Shader"])
     b.link(mask, b.outputs.inputs["Mask"])
-    return group

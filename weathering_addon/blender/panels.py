@@ -38,6 +38,11 @@ class VIEW3D_PT_weathering(bpy.types.Panel):
         row.operator("weathering.remove", icon="X")
         row = layout.row(align=True)
         row.enabled = job is None
+        row.operator("weathering.weather_decay_maps", text="Decay Maps", icon="UV")
+        row.operator("weathering.bake", text="Bake", icon="RENDER_RESULT")
+        row.operator("weathering.restore_bake", text="", icon="LOOP_BACK")
+        row = layout.row(align=True)
+        row.enabled = job is None
         row.prop(settings, "material_preset", text="")
         row.operator("weathering.weather_material", text="Weather as Material", icon="MATERIAL")
         row = layout.row(align=True)

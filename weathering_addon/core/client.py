@@ -39,6 +39,9 @@ class BackendClient:
     def weather(self, request: dict) -> dict:
         return self._request("POST", "/v1/weather", request)
 
+    def decay_maps(self, request: dict) -> dict:
+        return self._request("POST", "/v1/decay-maps", request)
+
     def _request(self, method: str, path: str, body: dict | None = None) -> dict:
         for attempt in range(BUSY_RETRIES + 1):
             try:
