@@ -46,7 +46,8 @@ def test_a_failed_image_is_reported_and_the_others_finish_then_nothing_is_redone
     lines = []
     summary = run_batch(tasks, workers=2, report=lines.append)
     assert summary.done == 8 and summary.skipped == 0
-    assert [label for label, _ in summary.failed] == [
+    # Two workers finish in either order: the report lists failures as they come.
+    assert sorted(label for label, _ in summary.failed) == [
         "zz_broken.png (moss, age 0.4)",
         "zz_broken.png (moss, age 0.8)",
     ]
