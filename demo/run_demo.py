@@ -60,6 +60,23 @@ def weather_backplate(out: Path, plate: np.ndarray, width: int, height: int, sam
     step(f"wrote {out}/backplate_weathered.png and compare_backplate.png")
 
 
+def decay_maps_and_bake(scene, out: Path, before: np.ndarray) -> None:
+    """Water stains from baked cues on the barrel, then every weathered object baked into plain
+    maps: demo_baked.blend renders without the backend, on any farm."""
+    step("decay maps: baking the barrel's cues, water stains in its UV space")
+    blender_harness.select_only("Barrel")
+    bpy.ops.weathering.weather_decay_maps(
+        weathering_class="water_stain", age=0.7, seed=4, texture_size=512
+    )
+    step("Bake Weathering: base colour, roughness and normal maps for barrel, wall and fence")
+    blender_harness.select_only("Barrel", "Wall", "Fence")
+    bpy.ops.weathering.bake(texture_size=512)
+    bpy.ops.wm.save_as_mainfile(filepath=str(out / "demo_baked.blend"))
+    baked = blender_harness.render(scene, out / "baked.png")
+    write_compare(before, baked, out / "compare_baked.png")
+    step(f"wrote {out}/demo_baked.blend (self-contained), baked.png and compare_baked.png")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--extension", required=True, help="the extension zip")
@@ -91,6 +108,7 @@ def main() -> None:
         write_compare(before, after, args.out / "compare.png")
         bpy.ops.wm.save_as_mainfile(filepath=str(args.out / "demo.blend"))
         step(f"wrote {args.out}/before.png, after.png, compare.png and demo.blend")
+        decay_maps_and_bake(scene, args.out, before)
         weather_backplate(args.out, before, width, height, args.samples)
     finally:
         bpy.ops.weathering.stop_backend()

@@ -21,7 +21,7 @@ from .image_pixels import read_pixels
 UNBAKED = "weathering_unbaked"  # on a baked object: its materials' names, slot by slot
 FAKE_USER_SET = "weathering_fake_user_set"  # on a material we gave a fake user while baked
 BAKED = "weathering_baked"  # on a baked material
-SAMPLES = 16  # in-shader cues (occlusion, bevel) are sampled: average their noise
+SAMPLES = 8  # in-shader cues (occlusion, bevel) are sampled: average their noise
 # (bake pass, options, colour space of the file)
 PASSES = {
     "base_color": ("DIFFUSE", {"pass_filter": {"COLOR"}}, "sRGB"),
