@@ -48,14 +48,21 @@ def add_uv_map(mesh: bpy.types.Mesh, plan: UvPlan) -> None:
     mesh[ADDED_UV] = layer.name
 
 
+def copy_in_uv_map(bake: BakeScene, obj: bpy.types.Object, uv: UvPlan) -> bpy.types.Object:
+    """The object's copy in the bake scene, with copies of its materials, baking into the
+    planned UV map."""
+    copy = bake.copy_object(obj)
+    add_uv_map(copy.data, uv)
+    copy.data.uv_layers.active = copy.data.uv_layers[uv.name]
+    bake.own_materials(copy)
+    return copy
+
+
 def bake_cues(obj: bpy.types.Object, size: int, uv: UvPlan) -> BakedCueMaps:
     """The cue maps (size²) in the planned UV map; the object itself is not changed."""
     reach = max(obj.dimensions) or 1.0
     with BakeScene() as bake:
-        copy = bake.copy_object(obj)
-        add_uv_map(copy.data, uv)
-        copy.data.uv_layers.active = copy.data.uv_layers[uv.name]
-        bake.own_materials(copy)
+        copy = copy_in_uv_map(bake, obj, uv)
         colour = bake.image("base colour", size)
         bake.bake(copy, "DIFFUSE", colour, samples=1, pass_filter={"COLOR"})
         base = linear_to_srgb(read_pixels(colour)[..., :3])

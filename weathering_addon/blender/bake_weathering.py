@@ -14,7 +14,7 @@ from ..core.colour import linear_to_srgb
 from ..core.files import safe_file_stem, write_atomically
 from ..core.png import encode_png
 from . import images, layers
-from .bake_cues import add_uv_map, plan_uv_map
+from .bake_cues import add_uv_map, copy_in_uv_map, plan_uv_map
 from .bake_scene import BakeScene
 from .image_pixels import read_pixels
 
@@ -45,10 +45,7 @@ def bake_object(obj: bpy.types.Object, size: int, directory: Path, pack: bool) -
         restore_object(obj)
     uv = plan_uv_map(obj)
     with BakeScene() as bake:
-        copy = bake.copy_object(obj)
-        add_uv_map(copy.data, uv)
-        copy.data.uv_layers.active = copy.data.uv_layers[uv.name]
-        bake.own_materials(copy)
+        copy = copy_in_uv_map(bake, obj, uv)
         pixels = {}
         for name, (kind, options, _) in PASSES.items():
             image = bake.image(name, size)

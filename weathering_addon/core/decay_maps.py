@@ -14,6 +14,7 @@ from .client import BackendClient
 from .files import safe_file_stem, write_atomically
 from .jobs import Progress
 from .png import encode_png
+from .weather_image import check_class_age_seed
 
 MAP_NAMES = ("score", "decay", "albedo", "height", "roughness")
 
@@ -26,12 +27,7 @@ class DecayOrder:
     scale: float = 1.0  # texture repeats per scene unit
 
     def __post_init__(self) -> None:
-        if not self.weathering_class:
-            raise ValueError("choose a weathering class")
-        if not 0.0 <= self.age <= 1.0:
-            raise ValueError(f"age must be 0..1, got {self.age}")
-        if self.seed < 0:
-            raise ValueError(f"seed must be 0 or more, got {self.seed}")
+        check_class_age_seed(self.weathering_class, self.age, self.seed)
         if not 0.01 <= self.scale <= 1000:
             raise ValueError(f"texture scale must be 0.01..1000, got {self.scale}")
 

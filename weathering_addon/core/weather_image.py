@@ -11,6 +11,16 @@ from .files import safe_file_stem, write_atomically
 from .jobs import Progress
 
 
+def check_class_age_seed(weathering_class: str, age: float, seed: int) -> None:
+    """What every order needs, refused with the reason before anything is sent."""
+    if not weathering_class:
+        raise ValueError("choose a weathering class")
+    if not 0.0 <= age <= 1.0:
+        raise ValueError(f"age must be 0..1, got {age}")
+    if seed < 0:
+        raise ValueError(f"seed must be 0 or more, got {seed}")
+
+
 @dataclass(frozen=True)
 class WeatherImageOrder:
     weathering_class: str
@@ -20,12 +30,7 @@ class WeatherImageOrder:
     targets: tuple[str, ...] | None = None  # segmentation classes; None: the backend's default
 
     def __post_init__(self) -> None:
-        if not self.weathering_class:
-            raise ValueError("choose a weathering class")
-        if not 0.0 <= self.age <= 1.0:
-            raise ValueError(f"age must be 0..1, got {self.age}")
-        if self.seed < 0:
-            raise ValueError(f"seed must be 0 or more, got {self.seed}")
+        check_class_age_seed(self.weathering_class, self.age, self.seed)
         if self.targets is not None and not self.targets:
             raise ValueError("tick at least one class to weather")
 

@@ -20,29 +20,25 @@ router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
 @router.post("/weather", status_code=202, response_model=JobStatus)
 def start_weather(body: WeatherRequest, request: Request) -> JobStatus:
     """Start aging an image (the body of POST /v1/weather); poll GET /v1/jobs/{id}."""
-    state = request.app.state
-    job = state.queue.submit("weather", lambda progress: age_image(body, state, progress), True)
-    return status_of(job)
+    return start(request, "weather", age_image, body)
 
 
 @router.post("/textures", status_code=202, response_model=JobStatus)
 def start_textures(body: TextureRequest, request: Request) -> JobStatus:
     """Start generating textures (the body of POST /v1/textures); poll GET /v1/jobs/{id}."""
-    state = request.app.state
-    job = state.queue.submit(
-        "textures", lambda progress: generate_textures(body, state, progress), True
-    )
-    return status_of(job)
+    return start(request, "textures", generate_textures, body)
 
 
 @router.post("/decay-maps", status_code=202, response_model=JobStatus)
 def start_decay_maps(body: DecayMapsRequest, request: Request) -> JobStatus:
     """Start making an asset's decay maps (the body of POST /v1/decay-maps); poll its job."""
+    return start(request, "decay-maps", make_decay_maps, body)
+
+
+def start(request: Request, kind: str, work, body) -> JobStatus:
+    """Queue the synchronous route's work as a job kept for polling."""
     state = request.app.state
-    job = state.queue.submit(
-        "decay-maps", lambda progress: make_decay_maps(body, state, progress), True
-    )
-    return status_of(job)
+    return status_of(state.queue.submit(kind, lambda progress: work(body, state, progress), True))
 
 
 @router.get("/{job_id}", response_model=JobStatus)
