@@ -59,10 +59,17 @@ def main() -> None:
         else:
             parser.error(f"unknown section {section!r}; choose from {', '.join(SECTIONS)}")
     print(table(rows))
+    measured = [row.as_dict() for row in rows]
+    run_sections = {row["section"] for row in measured}
+    # A run of some sections replaces only their rows: the other sections' numbers stay.
+    kept = []
+    if args.out.is_file():
+        previous = json.loads(args.out.read_text())
+        kept = [row for row in previous["rows"] if row["section"] not in run_sections]
     report = {
         "machine": info,
         "seconds": time.perf_counter() - started,
-        "rows": [row.as_dict() for row in rows],
+        "rows": sorted(kept + measured, key=lambda row: SECTIONS.index(row["section"])),
     }
     args.out.write_text(json.dumps(report, indent=2) + "\n")
     print(f"[bench] wrote {args.out} ({report['seconds']:.0f} s)")

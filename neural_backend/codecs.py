@@ -22,6 +22,14 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
     return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
 
+def quantize(image: np.ndarray, bit_depth: int) -> np.ndarray:
+    """Float pixels in [0, 1] as uint8 or uint16 integers."""
+    peak = (1 << bit_depth) - 1
+    return np.round(np.clip(image, 0.0, 1.0) * peak).astype(
+        np.uint16 if bit_depth == 16 else np.uint8
+    )
+
+
 def encode_png(image: np.ndarray, bit_depth: int = 8) -> bytes:
     """Encode a float image in [0, 1], or uint8 data written as is (8-bit only), shape (H, W) or
     (H, W, 1|3|4), as PNG."""
@@ -31,14 +39,12 @@ def encode_png(image: np.ndarray, bit_depth: int = 8) -> bytes:
     height, width, channels = pixels.shape
     if channels not in _COLOUR_TYPE:
         raise ValueError(f"PNG needs 1, 3 or 4 channels, got {channels}")
-    peak = (1 << bit_depth) - 1
-    dtype = ">u2" if bit_depth == 16 else "u1"
     if pixels.dtype == np.uint8:
         if bit_depth != 8:
             raise ValueError("uint8 data can only be written as an 8-bit PNG")
         quantized = pixels
     else:
-        quantized = np.round(np.clip(pixels, 0.0, 1.0) * peak).astype(dtype)
+        quantized = quantize(pixels, bit_depth).astype(">u2" if bit_depth == 16 else "u1")
     rows = quantized.reshape(height, width * channels).view(np.uint8)
     # Filter type 2 (Up) on every row: each byte minus the one above, wrapping as PNG does. On
     # photos it halves the size, and the smaller stream compresses faster at zlib's fastest level.
@@ -55,8 +61,10 @@ def encode_png(image: np.ndarray, bit_depth: int = 8) -> bytes:
 
 
 def encode_npy(image: np.ndarray) -> bytes:
+    """8- and 16-bit integer pixels as they are; anything else as float32."""
+    dtype = image.dtype if image.dtype in (np.uint8, np.uint16) else np.float32
     buffer = io.BytesIO()
-    np.save(buffer, np.ascontiguousarray(image, dtype=np.float32), allow_pickle=False)
+    np.save(buffer, np.ascontiguousarray(image, dtype=dtype), allow_pickle=False)
     return buffer.getvalue()
 
 

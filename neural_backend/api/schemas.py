@@ -161,6 +161,11 @@ class WeatherRequest(BaseModel):
     )
     scale: float = Field(1.0, ge=0.125, le=16.0, description="Texture zoom")
     generator: str = Field(DEFAULT_GENERATOR)
+    format: Literal["png", "npy"] = Field(
+        "png",
+        description="png, or .npy in the input's bit depth (uint8/uint16): no compression, "
+        "for clients that want pixels rather than files",
+    )
 
 
 class WeatherResponse(BaseModel):

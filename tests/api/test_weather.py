@@ -1,10 +1,11 @@
 import base64
+import io
 
 import numpy as np
 import png
 import pytest
 
-from tests.api.images import b64, b64_png, png16_bytes, read_png
+from tests.api.images import b64, b64_png, npy_bytes, png16_bytes, read_png
 
 
 @pytest.fixture(scope="module")
@@ -60,3 +61,23 @@ def test_bad_weather_requests_say_what_is_wrong(client, scene, change, message):
     body = {"image": b64_png(image), "mask": b64_png(mask), "class": "rust", **change}
     response = client.post("/v1/weather", json={k: v for k, v in body.items() if v is not None})
     assert response.status_code == 422 and message in response.text
+
+
+def test_npy_in_npy_out_keeps_the_bit_depth_and_channels_without_compression(client, scene):
+    image, mask = scene
+    rgba = np.dstack([image, np.full(image.shape[:2], 255, np.uint8)]).astype(np.uint16) * 257
+    body = client.post(
+        "/v1/weather",
+        json={
+            "image": b64(npy_bytes(rgba)),
+            "mask": b64_png(mask),
+            "class": "rust",
+            "age": 0.8,
+            "format": "npy",
+        },
+    ).json()
+    aged = np.load(io.BytesIO(base64.b64decode(body["image"]["data"])))
+    decay = np.load(io.BytesIO(base64.b64decode(body["decay_map"]["data"])))
+    assert aged.dtype == np.uint16 and aged.shape == rgba.shape
+    assert np.array_equal(aged[mask == 0], rgba[mask == 0]) and (aged[..., 3] == 65535).all()
+    assert decay.dtype == np.uint16 and decay.shape == mask.shape and decay[mask > 0].any()

@@ -1,12 +1,13 @@
-"""bpy images → numpy → PNG bytes for the backend (display-referred sRGB, top row first)."""
+"""bpy images → numpy → .npy bytes for the backend (display-referred sRGB, top row first)."""
 
 from __future__ import annotations
+
+import io
 
 import bpy
 import numpy as np
 
 from ..core.colour import linear_to_srgb
-from ..core.png import encode_png
 
 
 def read_pixels(image: bpy.types.Image) -> np.ndarray:
@@ -20,9 +21,12 @@ def read_pixels(image: bpy.types.Image) -> np.ndarray:
     return pixels.reshape(height, width, 4)[::-1]
 
 
-def image_to_png(image: bpy.types.Image) -> bytes:
-    """The image as a 16-bit RGBA PNG in sRGB, whatever its storage."""
+def image_to_npy(image: bpy.types.Image) -> bytes:
+    """The image as 16-bit sRGB RGBA in a .npy file, whatever its storage: what PNG would carry,
+    without the compression (the backend is local; a 1080p PNG costs a third of a second)."""
     pixels = read_pixels(image)
     if image.is_float and image.colorspace_settings.name not in {"sRGB", "Non-Color"}:
         pixels[..., :3] = linear_to_srgb(pixels[..., :3])
-    return encode_png(pixels, 16)
+    buffer = io.BytesIO()
+    np.save(buffer, np.round(np.clip(pixels, 0.0, 1.0) * 65535).astype(np.uint16))
+    return buffer.getvalue()

@@ -34,9 +34,10 @@ class WeatherImageOrder:
         if self.targets is not None and not self.targets:
             raise ValueError("tick at least one class to weather")
 
-    def request(self, image_png: bytes, mask_png: bytes | None) -> dict:
+    def request(self, image_file: bytes, mask_png: bytes | None) -> dict:
+        """image_file: the image's PNG or .npy bytes; mask_png: 8-bit, 255 = weather."""
         body = {
-            "image": base64.b64encode(image_png).decode("ascii"),
+            "image": base64.b64encode(image_file).decode("ascii"),
             "class": self.weathering_class,
             "age": self.age,
             "seed": self.seed,
@@ -60,7 +61,7 @@ class WeatheredFiles:
 def fetch_weathered(
     client: BackendClient,
     order: WeatherImageOrder,
-    image_png: bytes,
+    image_file: bytes,
     mask_png: bytes | None,
     directory: Path,
     name: str,
@@ -68,7 +69,7 @@ def fetch_weathered(
 ) -> WeatheredFiles:
     """Send the image (and mask), write the aged image and its decay map as PNG files."""
     progress.update(0.1, f"Weathering {name} with {order.weathering_class}")
-    response = client.weather(order.request(image_png, mask_png))
+    response = client.weather(order.request(image_file, mask_png))
     progress.update(0.9, "Writing the aged image")
     directory.mkdir(parents=True, exist_ok=True)
     stem = safe_file_stem(name)

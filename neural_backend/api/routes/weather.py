@@ -3,6 +3,7 @@ from fastapi import APIRouter, HTTPException, Request
 from neural_backend.api.encoding import decode_field, decode_native_field, encode_map
 from neural_backend.api.inference import run_in_queue
 from neural_backend.api.schemas import WeatherRequest, WeatherResponse
+from neural_backend.codecs import quantize
 from neural_backend.pipeline.image_input import from_float_rgb, to_float_rgb
 from neural_backend.pipeline.progress import Progress
 
@@ -43,9 +44,12 @@ def age_image(body: WeatherRequest, state, progress: Progress) -> WeatherRespons
     except ValueError as error:
         raise HTTPException(422, str(error)) from None
     progress.update(0.95, "encoding")
+    image, decay = from_float_rgb(result.image, original), result.decay
+    if body.format == "npy":  # integers, as PNG would carry them, without the compression
+        image, decay = quantize(image, original.bit_depth), quantize(decay, 16)
     return WeatherResponse(
-        image=encode_map(from_float_rgb(result.image, original), bit_depth=original.bit_depth),
-        decay_map=encode_map(result.decay, bit_depth=16, colour_space="linear"),
+        image=encode_map(image, body.format, original.bit_depth),
+        decay_map=encode_map(decay, body.format, 16, "linear"),
         texture=encode_map(result.texture),
         found=result.found,
         targets=result.targets,

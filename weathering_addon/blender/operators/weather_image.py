@@ -2,7 +2,7 @@ import bpy
 
 from ...core.errors import UserError
 from ...core.weather_image import fetch_weathered
-from ..image_pixels import image_to_png
+from ..image_pixels import image_to_npy
 from ..images import load_weathered, texture_directory
 from ..preferences import backend_client
 from ..properties import list_targets, ticked_targets
@@ -53,14 +53,14 @@ class WEATHERING_OT_weather_image(PanelDefaults, BackgroundOperator, bpy.types.O
         )
         order = self.image_order(context, targets)
         try:
-            image_png = image_to_png(source)
+            image_bytes = image_to_npy(source)
         except ValueError as error:
             raise UserError(str(error)) from None
         self._source = source.name
         directory, self._pack = texture_directory()
         client = backend_client(context)
         return lambda progress: fetch_weathered(
-            client, order, image_png, None, directory, source.name, progress
+            client, order, image_bytes, None, directory, source.name, progress
         )
 
     def finish(self, context, files):
