@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from neural_backend.pipeline.asset_cues import BakedCues, asset_cues
+from neural_backend.pipeline.choice import choose
 from neural_backend.pipeline.decay import check_age, decay_score, threshold
 from neural_backend.pipeline.progress import Progress
 from neural_backend.pipeline.triplanar import triplanar
@@ -62,8 +63,8 @@ class AssetDecayMaker:
         """base_colour: (H, W, 3) or (3,) sRGB in [0, 1]; scale: texture repeats per scene unit."""
         progress = progress or Progress()
         check_age(age)
-        preset = _choice(self.presets, "class", weathering_class)
-        generate = _choice(self.generators, "generator", generator)
+        preset = choose(self.presets, "class", weathering_class)
+        generate = choose(self.generators, "generator", generator)
         base = np.broadcast_to(np.asarray(base_colour, np.float32), baked.normal.shape)
         covered = baked.coverage
         if not covered.any():
@@ -103,12 +104,6 @@ class AssetDecayMaker:
         composite[covered] = on_surface
         region = _layout((decay > 0.05).astype(np.float32), covered)
         return self.harmonizer.recolour(albedo[None], composite, region)[0]
-
-
-def _choice(options: dict, what: str, name: str):
-    if name not in options:
-        raise ValueError(f"unknown {what} {name!r}; allowed: {', '.join(options)}")
-    return options[name]
 
 
 def _layout(values: np.ndarray, covered: np.ndarray, fill: float = 0.0) -> np.ndarray:

@@ -29,26 +29,33 @@ class Harmonizer:
     ) -> np.ndarray:
         """composite (H, W, 3) and mask (H, W) as floats in [0, 1]; gives float32 (H, W, 3).
         uniform: one colour transform for the whole region (keeps its light and shade)."""
-        _check(composite, mask)
-        image = torch.from_numpy(np.asarray(composite, np.float32).copy()).permute(2, 0, 1)[None]
-        weight = torch.from_numpy(np.asarray(mask, np.float32).copy())[None, None]
-        result = harmonize(self.model, image.to(self.device), weight.to(self.device), uniform)
-        return result[0].permute(1, 2, 0).cpu().numpy()
+        result = harmonize(self.model, *self._inputs(composite, mask), uniform)
+        return _image(result)
 
     def recolour(self, image: np.ndarray, composite: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """image (H', W', 3) in [0, 1] given the colour and contrast that harmonize the masked
         region of the composite (one transform), its own brightness kept: harmonization learned to
         match a pasted object's level to its surroundings, but rust on a pale wall is darker."""
-        _check(composite, mask)
-        tensor = torch.from_numpy(np.asarray(composite, np.float32).copy()).permute(2, 0, 1)[None]
-        weight = torch.from_numpy(np.asarray(mask, np.float32).copy())[None, None]
-        transform = region_transform(self.model, tensor.to(self.device), weight.to(self.device))
-        source = torch.from_numpy(np.asarray(image, np.float32).copy()).permute(2, 0, 1)[None]
-        everywhere = torch.ones_like(source[:, :1])
-        result = apply_transforms(source.to(self.device), everywhere, transform)
-        result = result[0].permute(1, 2, 0).cpu().numpy()
+        transform = region_transform(self.model, *self._inputs(composite, mask))
+        source = self._batch(image)
+        result = _image(apply_transforms(source, torch.ones_like(source[:, :1]), transform))
         ratio = (image @ LUMA) / np.maximum(result @ LUMA, 1e-4)
         return np.clip(result * ratio[..., None], 0.0, 1.0).astype(np.float32)
+
+    def _inputs(self, composite: np.ndarray, mask: np.ndarray) -> tuple:
+        """Checked composite and mask as (1, 3, H, W) and (1, 1, H, W) on the model's device."""
+        _check(composite, mask)
+        return self._batch(composite), self._batch(mask[..., None])
+
+    def _batch(self, image: np.ndarray) -> torch.Tensor:
+        """(H, W, C) floats as a (1, C, H, W) tensor on the model's device."""
+        tensor = torch.from_numpy(np.asarray(image, np.float32).copy())
+        return tensor.permute(2, 0, 1)[None].to(self.device)
+
+
+def _image(batch: torch.Tensor) -> np.ndarray:
+    """(1, C, H, W) → (H, W, C) numpy."""
+    return batch[0].permute(1, 2, 0).cpu().numpy()
 
 
 def _check(composite: np.ndarray, mask: np.ndarray) -> None:

@@ -10,6 +10,7 @@ import numpy as np
 
 from neural_backend.colour import srgb_to_linear
 from neural_backend.generators.maps import tile_to
+from neural_backend.pipeline.choice import choose
 from neural_backend.pipeline.composite import composite, luminance
 from neural_backend.pipeline.decay import decay_map
 from neural_backend.pipeline.progress import Progress
@@ -75,15 +76,8 @@ class ImageWeatherer:
     ) -> WeatheredImage:
         """photo: (H, W, 3) sRGB float in [0, 1]; mask: (H, W) float, 1 = weather here."""
         progress = progress or Progress()
-        if weathering_class not in self.presets:
-            raise ValueError(
-                f"unknown class {weathering_class!r}; allowed: {', '.join(self.presets)}"
-            )
-        if generator not in self.generators:
-            raise ValueError(
-                f"unknown generator {generator!r}; allowed: {', '.join(self.generators)}"
-            )
-        preset = self.presets[weathering_class]
+        preset = choose(self.presets, "class", weathering_class)
+        generate = choose(self.generators, "generator", generator)
         progress.update(0.05, "finding what to weather")
         target, found, targets = self.target_mask(photo, targets, mask)
         if not target.any():
@@ -94,7 +88,7 @@ class ImageWeatherer:
         # Zoomed out, a smaller tile holds as many features: the cost of generating stays that
         # of a TILE² texture at scale 1, however small the image.
         tile = max(MIN_TILE, round(TILE * min(image_scale, 1.0)))
-        maps = self.generators[generator](preset, tile, seed, image_scale)
+        maps = generate(preset, tile, seed, image_scale)
         albedo, height = (
             tile_to(maps.albedo, photo.shape[:2]),
             tile_to(maps.height, photo.shape[:2]),
