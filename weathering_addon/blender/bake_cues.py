@@ -68,18 +68,19 @@ def bake_cues(obj: bpy.types.Object, size: int, uv: UvPlan) -> BakedCueMaps:
         base = linear_to_srgb(read_pixels(colour)[..., :3])
 
         material = bake.material("Weathering Cues")
-        cues, emission = _cue_shader(material.node_tree, reach)
+        cues, emission, geometry = _cue_shader(material.node_tree, reach)
         copy.data.materials.clear()
         copy.data.materials.append(material)
         maps = {}
-        for name, socket, samples in (
+        for name, source, samples in (
             ("occlusion and edges", cues, CUE_SAMPLES),
-            ("normal", "Normal", 1),
-            ("position", "Position", 1),
+            ("normal", geometry.outputs["Normal"], 1),
+            ("position", geometry.outputs["Position"], 1),
         ):
-            source = cues if socket is cues else emission["geometry"].outputs[socket]
-            material.node_tree.links.new(source, emission["node"].inputs["Color"])
-            maps[name] = read_pixels(_baked(bake, copy, name, size, samples))[..., :3]
+            material.node_tree.links.new(source, emission.inputs["Color"])
+            image = bake.image(name, size)
+            bake.bake(copy, "EMIT", image, samples=samples)
+            maps[name] = read_pixels(image)[..., :3]
     return BakedCueMaps(
         ambient_occlusion=maps["occlusion and edges"][..., 0],
         curvature=maps["occlusion and edges"][..., 1],
@@ -90,14 +91,9 @@ def bake_cues(obj: bpy.types.Object, size: int, uv: UvPlan) -> BakedCueMaps:
     )
 
 
-def _baked(bake: BakeScene, copy, name: str, size: int, samples: int):
-    image = bake.image(name, size)
-    bake.bake(copy, "EMIT", image, samples=samples)
-    return image
-
-
 def _cue_shader(tree: bpy.types.NodeTree, reach: float):
-    """Emission whose colour is (occlusion, edge, 0), or whichever geometry output is linked."""
+    """An emission shader, the (occlusion, edge, 0) colour for it, and the geometry node whose
+    outputs can be linked to it instead."""
     nodes, links = tree.nodes, tree.links
     output = nodes.new("ShaderNodeOutputMaterial")
     emission = nodes.new("ShaderNodeEmission")
@@ -124,4 +120,4 @@ def _cue_shader(tree: bpy.types.NodeTree, reach: float):
     combine = nodes.new("ShaderNodeCombineColor")
     links.new(occlusion.outputs["AO"], combine.inputs[0])
     links.new(edge.outputs[0], combine.inputs[1])
-    return combine.outputs["Color"], {"node": emission, "geometry": geometry}
+    return combine.outputs["Color"], emission, geometry

@@ -57,11 +57,11 @@ class BakeScene:
         material.node_tree.nodes.clear()
         return material
 
-    def image(self, name: str, size: int, keep: bool = False) -> bpy.types.Image:
-        """A float image to bake into; removed after the bake unless kept (a product)."""
+    def image(self, name: str, size: int) -> bpy.types.Image:
+        """A float image to bake into, removed when the bake scene goes."""
         image = bpy.data.images.new(name, size, size, alpha=True, float_buffer=True)
         image.colorspace_settings.name = "Non-Color"
-        return image if keep else self._keep(bpy.data.images, image)
+        return self._keep(bpy.data.images, image)
 
     def bake(self, copy: bpy.types.Object, kind: str, image, samples: int, **options) -> None:
         """Bake one pass of every material of the copy into the image (Cycles, CPU)."""
