@@ -76,8 +76,10 @@ class SegmentationNet(nn.Module):
         w0, w1, w2, w3 = config.widths
         d1, d2, d3 = config.depths
         k, h = config.num_classes, config.head_width
-        self.register_buffer("mean", torch.tensor(_MEAN).view(1, 3, 1, 1), persistent=False)
-        self.register_buffer("std", torch.tensor(_STD).view(1, 3, 1, 1), persistent=False)
+        # (image - mean) / std as one multiply-add over the full-size image.
+        mean, std = torch.tensor(_MEAN).view(1, 3, 1, 1), torch.tensor(_STD).view(1, 3, 1, 1)
+        self.register_buffer("scale", 1 / std, persistent=False)
+        self.register_buffer("shift", -mean / std, persistent=False)
         self.stem = nn.Sequential(ConvBNReLU(3, 16, stride=2), ConvBNReLU(16, w0, stride=2))
         self.level1 = _level(w0, w1, d1)
         self.level2 = _level(w1, w2, d2, dilations=(1, 2))
@@ -92,7 +94,7 @@ class SegmentationNet(nn.Module):
 
     def iter_exits(self, image: Tensor) -> Iterator[Tensor]:
         """Yield each exit's logits (at its own resolution), computing deeper levels on demand."""
-        x = (image - self.mean) / self.std
+        x = torch.addcmul(self.shift, image, self.scale)
         quarter = self.stem(x)
         eighth = self.level1(quarter)
         yield self.exit1(eighth)
@@ -114,6 +116,36 @@ def upsample_logits(logits: Tensor, size: tuple[int, int]) -> Tensor:
     return F.interpolate(logits, size=size, mode="bilinear", align_corners=False)
 
 
+def labels_at_size(logits: Tensor, size: tuple[int, int]) -> Tensor:
+    """(H, W) uint8 class indices: the argmax of one image's logits upsampled bilinearly
+    (align_corners=False) to `size`, exactly, without upsampling every class everywhere.
+
+    With an integer factor s, output pixels fall into s×s blocks that share their four source
+    pixels (replicate-padding by one puts the border pixels in such blocks too). A block whose
+    four sources rank the same class first keeps that class, since a convex combination of logit
+    vectors that all put class c first also puts c first; only the other blocks are interpolated.
+    (max(0).indices throughout: argmax across channels is ~20× slower on the CPU.)
+    """
+    (h, w), (height, width) = logits.shape[-2:], size
+    s = height // h
+    if s < 2 or height != s * h or width != s * w:
+        return upsample_logits(logits, size)[0].max(0).indices.to(torch.uint8)
+    padded = F.pad(logits, (1, 1, 1, 1), mode="replicate")[0]
+    low = padded.max(0).indices.to(torch.uint8)
+    corners = low[:-1, :-1], low[:-1, 1:], low[1:, :-1], low[1:, 1:]
+    mixed = (corners[0] != corners[1]) | (corners[0] != corners[2]) | (corners[0] != corners[3])
+    blocks = corners[0][:, None, :, None].expand(h + 1, s, w + 1, s).clone()
+    rows, cols = mixed.nonzero(as_tuple=True)
+    if len(rows):
+        t = (torch.arange(s, dtype=logits.dtype, device=logits.device) + 0.5) / s
+        top = padded[:, rows, cols, None] * (1 - t) + padded[:, rows, cols + 1, None] * t
+        bottom = padded[:, rows + 1, cols, None] * (1 - t) + padded[:, rows + 1, cols + 1, None] * t
+        mix = top[:, :, None] * (1 - t)[:, None] + bottom[:, :, None] * t[:, None]  # (k, n, s, s)
+        blocks[rows, :, cols, :] = mix.max(0).indices.to(torch.uint8)
+    half = s // 2
+    return blocks.reshape((h + 1) * s, (w + 1) * s)[half : half + height, half : half + width]
+
+
 def confidence(logits: Tensor) -> Tensor:
     """Mean over pixels of the top class probability, one value per image."""
     return logits.softmax(dim=1).amax(dim=1).flatten(1).mean(dim=1)
@@ -125,9 +157,8 @@ def predict(
     image: Tensor,
     exit: int | None = None,
     threshold: float | None = None,
-    full_size: bool = True,
 ) -> tuple[Tensor, int]:
-    """Logits at the input's size (or the exit's own, full_size=False) and the exit that made them.
+    """Logits at the exit's own resolution, and the exit that made them.
 
     Give `exit` (1..N) to stop there, or `threshold` to stop at the first exit whose confidence
     reaches it (adaptive). Deeper levels than the one used are never computed.
@@ -141,4 +172,12 @@ def predict(
             break
         if threshold is not None and bool((confidence(logits) >= threshold).all()):
             break
-    return (upsample_logits(logits, image.shape[-2:]) if full_size else logits), index
+    return logits, index
+
+
+def predict_labels(
+    model: SegmentationNet, image: Tensor, exit: int | None = None, threshold: float | None = None
+) -> tuple[Tensor, int]:
+    """One image's (H, W) uint8 label map at its own size, and the exit that made it."""
+    logits, used = predict(model, image, exit, threshold)
+    return labels_at_size(logits, image.shape[-2:]), used

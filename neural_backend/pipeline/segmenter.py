@@ -9,7 +9,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from neural_backend.models.segmentation import SegmentationNet, predict, upsample_logits
+from neural_backend.layers.inference import ready_for_inference
+from neural_backend.models.segmentation import (
+    SegmentationNet,
+    labels_at_size,
+    predict,
+    predict_labels,
+    upsample_logits,
+)
 from neural_backend.pipeline.memory import free_memory, is_out_of_memory
 
 EXIT_CHOICES = ("1", "2", "3", "auto")
@@ -27,7 +34,7 @@ class Segmentation:
 
 class Segmenter:
     def __init__(self, model: SegmentationNet, card: dict, device: str = "cpu"):
-        self.model = model.to(device).eval()
+        self.model = ready_for_inference(model, device)
         self.device = device
         self.class_names: list[str] = list(card["class_names"])
         self.threshold = float(card.get("adaptive_threshold", 0.9))
@@ -45,10 +52,10 @@ class Segmenter:
             image = torch.rand(1, 3, 360, 480, device=self.device)
             self._ms_per_megapixel = []
             for exit in range(1, self.model.num_exits + 1):
-                predict(self.model, image, exit=exit)  # warm-up
+                predict_labels(self.model, image, exit=exit)  # warm-up
                 start = time.perf_counter()
                 for _ in range(3):
-                    predict(self.model, image, exit=exit)
+                    predict_labels(self.model, image, exit=exit)
                 ms = (time.perf_counter() - start) / 3 * 1000
                 self._ms_per_megapixel.append(ms / (360 * 480 / 1e6))
         return self._ms_per_megapixel
@@ -63,22 +70,22 @@ class Segmenter:
             if budget_ms <= 0:
                 raise ValueError(f"budget_ms must be positive, got {budget_ms}")
             exit = self.exit_for_budget(budget_ms, *image.shape[:2])
-        tensor = torch.from_numpy(np.array(image)).permute(2, 0, 1)[None].float().div(255)
+        tensor = torch.from_numpy(np.array(image)).permute(2, 0, 1)[None].float().mul_(1 / 255)
         start = time.perf_counter()
         logits, used = self._predict_fitting(tensor, exit)
-        # max(0).indices, not argmax(1): argmax across channels is ~20× slower on the CPU.
-        labels = upsample_logits(logits, image.shape[:2])[0].max(0).indices
+        labels = labels_at_size(logits, image.shape[:2])
         ms = (time.perf_counter() - start) * 1000
-        labels = labels.cpu().numpy().astype(np.uint8)
-        return Segmentation(labels, used, ms, self._confidence(logits, labels))
+        confidence = self._confidence(logits, labels)
+        return Segmentation(labels.cpu().numpy(), used, ms, confidence)
 
-    def _confidence(self, logits: torch.Tensor, labels: np.ndarray) -> dict[str, float]:
+    def _confidence(self, logits: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
         """Mean top probability over each class's pixels. The probability is taken at the exit's
         own resolution and spread to the labels' (a full-size softmax costs more than exit 1)."""
         top = torch.exp(logits.amax(1, keepdim=True) - torch.logsumexp(logits, 1, keepdim=True))
-        top = F.interpolate(top, size=labels.shape, mode="nearest")[0, 0].cpu().numpy().ravel()
-        counts = np.bincount(labels.ravel(), minlength=len(self.class_names))
-        sums = np.bincount(labels.ravel(), top, minlength=len(self.class_names))
+        top = F.interpolate(top, size=labels.shape, mode="nearest").flatten()
+        flat = labels.flatten().long()
+        counts = torch.bincount(flat, minlength=len(self.class_names)).tolist()
+        sums = torch.bincount(flat, top, minlength=len(self.class_names))
         return {
             name: round(float(sums[index] / counts[index]), 4)
             for index, name in enumerate(self.class_names)
@@ -88,8 +95,8 @@ class Segmenter:
     def _predict(self, image: torch.Tensor, exit: str | int) -> tuple[torch.Tensor, int]:
         image = image.to(self.device)
         if str(exit) == "auto":
-            return predict(self.model, image, threshold=self.threshold, full_size=False)
-        return predict(self.model, image, exit=int(exit), full_size=False)
+            return predict(self.model, image, threshold=self.threshold)
+        return predict(self.model, image, exit=int(exit))
 
     def _predict_fitting(self, image: torch.Tensor, exit: str | int) -> tuple[torch.Tensor, int]:
         """The whole image at once, or, when that runs out of memory, in ever smaller tiles."""
