@@ -25,9 +25,12 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 def quantize(image: np.ndarray, bit_depth: int) -> np.ndarray:
     """Float pixels in [0, 1] as uint8 or uint16 integers."""
     peak = (1 << bit_depth) - 1
-    return np.round(np.clip(image, 0.0, 1.0) * peak).astype(
-        np.uint16 if bit_depth == 16 else np.uint8
-    )
+    # One scaled copy, rounded and clipped in place: a third of the passes over a 1080p image
+    # that round(clip(x) * peak) makes. Clipping after scaling gives the same integers.
+    scaled = np.multiply(image, np.float32(peak))
+    np.rint(scaled, out=scaled)
+    np.clip(scaled, 0, peak, out=scaled)
+    return scaled.astype(np.uint16 if bit_depth == 16 else np.uint8)
 
 
 def encode_png(image: np.ndarray, bit_depth: int = 8) -> bytes:

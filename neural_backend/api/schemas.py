@@ -143,24 +143,31 @@ class HarmonizeResponse(BaseModel):
     image: EncodedMap = Field(description="The harmonized image, 8-bit sRGB PNG, full size")
 
 
-class WeatherRequest(BaseModel):
-    model_config = ConfigDict(populate_by_name=True)
+class WeatherOptions(BaseModel):
+    """How to age an image: everything but the pixels (POST /v1/weather/npz's `options`)."""
 
-    image: str = Field(
-        description="Photo or render: PNG (8/16-bit, grey/RGB/RGBA), JPEG or .npy, base64",
-        **IMAGE_FIELD,
-    )
+    model_config = ConfigDict(populate_by_name=True, extra="forbid")
+
     weathering_class: str = Field(description="A name from GET /v1/classes", **CLASS_FIELD)
     age: float = Field(0.5, ge=0.0, le=1.0, description="0 new … 1 fully weathered")
     seed: int = Field(0, ge=0, le=2**31 - 1)
     targets: list[str] | None = Field(
         None, description="Segmentation classes to weather (default: built things)"
     )
+    scale: float = Field(1.0, ge=0.125, le=16.0, description="Texture zoom")
+    generator: str = Field(DEFAULT_GENERATOR)
+
+
+class WeatherRequest(WeatherOptions):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+
+    image: str = Field(
+        description="Photo or render: PNG (8/16-bit, grey/RGB/RGBA), JPEG or .npy, base64",
+        **IMAGE_FIELD,
+    )
     mask: str | None = Field(
         None, description="Instead of targets: PNG base64, 255 = weather", examples=[EXAMPLE_MASK]
     )
-    scale: float = Field(1.0, ge=0.125, le=16.0, description="Texture zoom")
-    generator: str = Field(DEFAULT_GENERATOR)
     format: Literal["png", "npy"] = Field(
         "png",
         description="png, or .npy in the input's bit depth (uint8/uint16): no compression, "

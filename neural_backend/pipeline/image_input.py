@@ -53,5 +53,6 @@ def to_float_rgb(image: np.ndarray) -> tuple[np.ndarray, ImageFormat]:
 def from_float_rgb(rgb: np.ndarray, original: ImageFormat) -> np.ndarray:
     """Float (H, W, C) with the input's channels: greyscale stays greyscale, alpha returns."""
     colour = rgb if original.channels >= 3 else (rgb @ LUMA)[..., None]
-    parts = [colour] + ([original.alpha[..., None]] if original.alpha is not None else [])
-    return np.concatenate(parts, axis=2).astype(np.float32)
+    if original.alpha is None:
+        return colour.astype(np.float32, copy=False)
+    return np.concatenate([colour, original.alpha[..., None]], axis=2).astype(np.float32)

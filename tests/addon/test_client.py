@@ -40,7 +40,17 @@ class Handler(BaseHTTPRequestHandler):
             self._send(404, {"detail": "Not Found"})
 
     def do_POST(self):
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        data = self.rfile.read(int(self.headers["Content-Length"]))
+        if self.path == "/v1/weather/npz":  # answers with what it was sent, reversed
+            if {self.headers["Content-Type"], self.headers["Accept"]} != {"application/x-npz"}:
+                self._send(415, {"detail": "send and accept application/x-npz"})
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/x-npz")
+            self.end_headers()
+            self.wfile.write(data[::-1])
+            return
+        body = json.loads(data)
         detail = [{"loc": ["body", "size"], "msg": f"must be <= 4096, got {body['size']}"}]
         self._send(422, {"detail": detail})
 
@@ -72,6 +82,11 @@ def test_sends_the_token_as_bearer(server_url):
 def test_validation_errors_name_the_field_and_the_reason(server_url):
     with pytest.raises(BackendError, match=r"\(422\): size: must be <= 4096, got 9000"):
         BackendClient(server_url).textures({"size": 9000})
+
+
+def test_arrays_travel_as_npz_bytes_both_ways(server_url):
+    sent = bytes(range(256)) * 1000
+    assert BackendClient(server_url).weather_npz(sent) == sent[::-1]
 
 
 def test_unreachable_backend_names_the_url():

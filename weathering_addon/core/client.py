@@ -10,6 +10,7 @@ import urllib.request
 
 BUSY_RETRIES = 3  # a 429 means "busy, come back": wait as told, up to this many times
 MAX_BUSY_WAIT_S = 30.0
+NPZ = "application/x-npz"  # arrays as np.savez writes them
 
 
 class BackendError(Exception):
@@ -42,10 +43,23 @@ class BackendClient:
     def decay_maps(self, request: dict) -> dict:
         return self._request("POST", "/v1/decay-maps", request)
 
+    def weather_npz(self, bundle: bytes) -> bytes:
+        """POST /v1/weather/npz: arrays in and out as .npz, no base64 or PNG on either side."""
+        return self._exchange("POST", "/v1/weather/npz", bundle, NPZ)
+
     def _request(self, method: str, path: str, body: dict | None = None) -> dict:
+        data = None if body is None else json.dumps(body).encode()
+        answer = self._exchange(method, path, data, "application/json")
+        try:
+            return json.loads(answer)
+        except (json.JSONDecodeError, UnicodeDecodeError):
+            raise BackendError(f"{self.url} answered, but not as a Weathering backend") from None
+
+    def _exchange(self, method: str, path: str, data: bytes | None, media_type: str) -> bytes:
+        """The answer's bytes; `media_type` is what is sent (if anything) and asked for back."""
         for attempt in range(BUSY_RETRIES + 1):
             try:
-                return self._request_once(method, path, body)
+                return self._exchange_once(method, path, data, media_type)
             except _Busy as busy:
                 if attempt == BUSY_RETRIES:
                     raise BackendError(
@@ -55,18 +69,16 @@ class BackendClient:
                 time.sleep(busy.retry_after)
         raise AssertionError("unreachable")
 
-    def _request_once(self, method: str, path: str, body: dict | None) -> dict:
-        headers = {"Accept": "application/json"}
-        data = None
-        if body is not None:
-            data = json.dumps(body).encode()
-            headers["Content-Type"] = "application/json"
+    def _exchange_once(self, method: str, path: str, data: bytes | None, media_type: str) -> bytes:
+        headers = {"Accept": media_type}
+        if data is not None:
+            headers["Content-Type"] = media_type
         if self.token:
             headers["Authorization"] = f"Bearer {self.token}"
         request = urllib.request.Request(self.url + path, data, headers, method=method)
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
-                return json.load(response)
+                return response.read()
         except urllib.error.HTTPError as error:
             if error.code == 429:
                 raise _Busy(error) from None
@@ -89,8 +101,6 @@ class BackendClient:
                 f"Cannot reach the Weathering backend at {self.url} ({reason}). Start it with "
                 "'weathering serve' or the Start Backend button, or fix the URL in Preferences."
             ) from None
-        except (json.JSONDecodeError, UnicodeDecodeError):
-            raise BackendError(f"{self.url} answered, but not as a Weathering backend") from None
 
 
 class _Busy(Exception):
