@@ -1,3 +1,4 @@
+import numpy as np
 import pytest
 from fastapi.testclient import TestClient
 
@@ -14,3 +15,13 @@ def backend(**settings) -> TestClient:
 def client():
     with backend() as test_client:
         yield test_client
+
+
+@pytest.fixture(scope="session")
+def scene():
+    """A 96×64 horizontal gradient and a mask of its middle: a photo small enough to age fast."""
+    image = np.zeros((64, 96, 3), np.uint8)
+    image[:] = np.linspace(200, 90, 96, dtype=np.uint8)[None, :, None]
+    mask = np.zeros((64, 96), np.uint8)
+    mask[10:54, 16:80] = 255
+    return image, mask

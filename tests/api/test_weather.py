@@ -8,15 +8,6 @@ import pytest
 from tests.api.images import b64, b64_png, npy_bytes, png16_bytes, read_png
 
 
-@pytest.fixture(scope="module")
-def scene():
-    image = np.zeros((64, 96, 3), np.uint8)
-    image[:] = np.linspace(200, 90, 96, dtype=np.uint8)[None, :, None]
-    mask = np.zeros((64, 96), np.uint8)
-    mask[10:54, 16:80] = 255
-    return image, mask
-
-
 def test_weather_with_a_mask_returns_image_decay_map_and_texture(client, scene):
     image, mask = scene
     body = client.post(

@@ -14,15 +14,6 @@ from tests.api.images import b64, b64_png, npy_bytes
 OPTIONS = {"class": "rust", "age": 0.8, "seed": 3}
 
 
-@pytest.fixture(scope="module")
-def scene():
-    image = np.zeros((64, 96, 3), np.uint8)
-    image[:] = np.linspace(200, 90, 96, dtype=np.uint8)[None, :, None]
-    mask = np.zeros((64, 96), np.uint8)
-    mask[10:54, 16:80] = 255
-    return image, mask
-
-
 def bundle(options=OPTIONS, **arrays) -> bytes:
     buffer = io.BytesIO()
     np.savez(buffer, **arrays, options=np.array(json.dumps(options)))
