@@ -7,6 +7,7 @@ from neural_backend.models.harmonization import (
     HarmonizationConfig,
     HarmonizationNet,
     harmonize,
+    working_copy,
 )
 
 SMALL = HarmonizationConfig(widths=(4, 8, 8, 16, 16), attention_width=8, working_size=64)
@@ -33,6 +34,19 @@ def test_only_the_masked_region_changes_at_full_resolution():
     assert out.shape == image.shape
     assert torch.equal(out[mask.expand_as(out) == 0], image[mask.expand_as(image) == 0])
     assert (out - image).abs()[mask.expand_as(out) == 1].mean() > 1e-3
+
+
+def test_the_network_sees_a_binary_mask_as_in_training_unless_it_would_vanish():
+    model = HarmonizationNet(SMALL)
+    image, mask = _composite(300, 420)
+    mask[..., 21:23, :] = 1  # a thin line: its shrunk pixels are partly covered
+    _, small = working_copy(model, image, mask)
+    assert set(small.unique().tolist()) == {0.0, 1.0}
+    assert abs(float(small.mean() - mask.mean())) < 0.01  # the region keeps its size
+    thin = torch.zeros_like(mask)
+    thin[..., 100, :] = 1  # one row of 300: under half of any working pixel
+    _, small = working_copy(model, image, thin)
+    assert 0 < small.max() < 0.5  # kept soft, not dropped
 
 
 def test_attention_matches_foreground_spread_to_the_attended_background():
