@@ -109,8 +109,11 @@ class HarmonizationNet(nn.Module):
         return self.to_transform(x)
 
     def forward(self, composite: Tensor, mask: Tensor) -> Tensor:
-        """The harmonized image at the input's resolution; only the masked region changes."""
-        return apply_transforms(composite, mask, self.colour_transforms(composite, mask))
+        """The harmonized image at the input's resolution, made as inference makes it (and so
+        trained): the network sees a working-size copy, its correction is applied to the
+        full-resolution pixels, and only the masked region changes."""
+        small, small_mask = working_copy(self, composite, mask)
+        return apply_transforms(composite, mask, self.colour_transforms(small, small_mask))
 
 
 def apply_transforms(image: Tensor, mask: Tensor, transforms: Tensor) -> Tensor:
@@ -156,11 +159,9 @@ def harmonize(
     uniform=True applies one colour transform (the mask-weighted mean of the field) to the whole
     region: colour and contrast change, the light and shade across the region do not.
     """
-    small, small_mask = working_copy(model, composite, mask)
-    transforms = model.colour_transforms(small, small_mask)
-    if uniform:
-        transforms = region_mean(transforms, small_mask).expand_as(transforms)
-    return apply_transforms(composite, mask, transforms)
+    if not uniform:
+        return model(composite, mask)
+    return apply_transforms(composite, mask, region_transform(model, composite, mask))
 
 
 def region_mean(transforms: Tensor, mask: Tensor) -> Tensor:
