@@ -12,7 +12,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
 from torch import Tensor
 
 from neural_backend.config import Settings
@@ -31,7 +30,6 @@ from neural_backend.train.common import (
 from neural_backend.train.curves import write_curves
 
 NAME = "harmonization"
-TRAIN_SHAPE = (192, 256)  # CamVid's 360×480 at the working size the network runs at
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -47,16 +45,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def resized_split(data: Path, split: str):
+def photos(data: Path, split: str):
+    """A split's photos and labels at their own size: pairs are made there and the model shrinks
+    them to its working size itself, exactly as it does at inference."""
     samples = load_split(data, split)
-    size = TRAIN_SHAPE[::-1]
-    images = np.stack(
-        [np.asarray(Image.fromarray(i).resize(size, Image.BILINEAR)) for i in samples.images]
-    )
-    labels = np.stack(
-        [np.asarray(Image.fromarray(i).resize(size, Image.NEAREST)) for i in samples.labels]
-    )
-    return images, labels, samples.ignore_index
+    return samples.images, samples.labels, samples.ignore_index
 
 
 def texture_bank(count_per_class: int = 6) -> list[np.ndarray]:
@@ -104,8 +97,8 @@ def train(args: argparse.Namespace) -> None:
     history = previous_runs(args, NAME)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    images, labels, ignore = resized_split(args.data, "train")
-    val_images, val_labels, _ = resized_split(args.data, "val")
+    images, labels, ignore = photos(args.data, "train")
+    val_images, val_labels, _ = photos(args.data, "val")
     textures = texture_bank()
     val_batch = to_batch(camvid_pairs(val_images, val_labels, ignore, seed=1234, textures=textures))
     model, card = load_model(NAME, args.resume) if args.resume else (create_model(NAME), {})
@@ -146,7 +139,7 @@ def train(args: argparse.Namespace) -> None:
                 card = provenance(args, started, step, history)
                 card.update(
                     parameters=count_parameters(model),
-                    train_shape=list(TRAIN_SHAPE),
+                    pairs="full size, shrunk to the working size inside the model",
                     weathering_share=args.weathering_share,
                     val_metrics={
                         "mse": mse,
