@@ -32,10 +32,11 @@ async def weather_npz(request: Request) -> Response:
     """POST /v1/weather for clients that hold arrays: an .npz (as np.savez writes it) both ways,
     with no base64, JSON or PNG around the pixels.
 
-    In: `image` (uint8, uint16 or float32; (H, W) or (H, W, 1–4)), optionally `mask` ((H, W),
-    1 or 255 = weather) and `options`, the other fields of POST /v1/weather as JSON text in a 0-d
-    string array. Out: `image` in the input's type and channels, `decay_map` (uint16, linear),
-    `texture` (uint8 sRGB albedo) and `result` (JSON text: found, targets)."""
+    In: `image` (uint8, uint16 or float32; (H, W) or (H, W, 1–4)), optionally `mask` ((H, W);
+    uint8 255, uint16 65535 or float 1 = weather) and `options`, the other fields of
+    POST /v1/weather as JSON text in a 0-d string array. Out: `image` in the input's type and
+    channels, `decay_map` (uint16, linear), `texture` (uint8 sRGB albedo) and `result` (JSON
+    text: found, targets)."""
     state, data = request.app.state, await request.body()
     return Response(
         await run_in_queue(request, "weather", lambda progress: age_npz(data, state, progress)),
