@@ -17,6 +17,7 @@ import numpy as np
 from bench.common import ROOT, Row, median_ms, street_photo
 from neural_backend.api.app import create_app
 from neural_backend.api.server import running_server
+from neural_backend.codecs import quantize
 from neural_backend.config import Settings
 from neural_backend.decoding import decode_image_native
 from neural_backend.eval.harmonization import reinhard
@@ -148,15 +149,13 @@ def _harmonization(harmonizer, photo: np.ndarray) -> list[Row]:
 def _round_trip(url: str, photo: np.ndarray, wire: str) -> np.ndarray:
     """What a client does: the render as 16-bit integers, through the extension's client, and
     the aged image back as an array."""
-    client = BackendClient(url, timeout=600)
+    client, buffer = BackendClient(url, timeout=600), io.BytesIO()
     if wire == "npz":
-        buffer = io.BytesIO()
         options = json.dumps({"class": CLASS, "age": AGE})
-        np.savez(buffer, image=np.round(photo * 65535).astype(np.uint16), options=np.array(options))
+        np.savez(buffer, image=quantize(photo, 16), options=np.array(options))
         return np.load(io.BytesIO(client.weather_npz(buffer.getvalue())))["image"]
     if wire == "npy":
-        buffer = io.BytesIO()
-        np.save(buffer, np.round(photo * 65535).astype(np.uint16))
+        np.save(buffer, quantize(photo, 16))
         image = buffer.getvalue()
     else:
         image = addon_png(photo, 16)

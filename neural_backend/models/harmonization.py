@@ -138,8 +138,8 @@ def working_shape(height: int, width: int, working_size: int) -> tuple[int, int]
 def working_copy(model: HarmonizationNet, composite: Tensor, mask: Tensor):
     """The composite and mask at the network's working size. The mask is made binary again
     after shrinking, as the network's training masks are: fed the soft edges that averaging
-    leaves, the shipped model's full-size held-out MSE was 67.3 instead of 63.1. A region too
-    thin to keep a working pixel above one half keeps its soft mask rather than vanish."""
+    leaves, the session-4 weights scored 67.3 full-size held-out MSE instead of 63.1. A region
+    too thin to keep a working pixel above one half keeps its soft mask rather than vanish."""
     size = working_shape(*composite.shape[-2:], model.config.working_size)
     small = F.interpolate(
         composite, size=size, mode="bilinear", antialias=True, align_corners=False

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import time
-from pathlib import Path
 
 import numpy as np
 import torch
@@ -43,13 +42,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0.25,
         help="fraction of pairs that paste one of our textures",
     )
-
-
-def photos(data: Path, split: str):
-    """A split's photos and labels at their own size: pairs are made there and the model shrinks
-    them to its working size itself, exactly as it does at inference."""
-    samples = load_split(data, split)
-    return samples.images, samples.labels, samples.ignore_index
 
 
 def texture_bank(count_per_class: int = 6) -> list[np.ndarray]:
@@ -97,10 +89,12 @@ def train(args: argparse.Namespace) -> None:
     history = previous_runs(args, NAME)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
-    images, labels, ignore = photos(args.data, "train")
-    val_images, val_labels, _ = photos(args.data, "val")
+    # Pairs are made at the photos' own size; the model shrinks them to its working size
+    # itself, exactly as it does at inference.
+    photos, val = load_split(args.data, "train"), load_split(args.data, "val")
+    images, labels, ignore = photos.images, photos.labels, photos.ignore_index
     textures = texture_bank()
-    val_batch = to_batch(camvid_pairs(val_images, val_labels, ignore, seed=1234, textures=textures))
+    val_batch = to_batch(camvid_pairs(val.images, val.labels, ignore, seed=1234, textures=textures))
     model, card = load_model(NAME, args.resume) if args.resume else (create_model(NAME), {})
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
@@ -144,7 +138,7 @@ def train(args: argparse.Namespace) -> None:
                     val_metrics={
                         "mse": mse,
                         "composite_mse": composite_mse,
-                        "pairs": len(val_images),
+                        "pairs": len(val.images),
                     },
                 )
                 save_model(model, NAME, card, args.out_dir)
