@@ -57,7 +57,7 @@ def _photo(data: Path | None):
     """A real photo of the class with a measured height map, at the GAN's training scale."""
     if data is None or not (data / "textures" / CLASS).is_dir():
         return None
-    photos = [p for p in load_class(data / "textures", CLASS, pixel_scale=2) if p.has_height]
+    photos = [p for p in load_class(data / "textures", CLASS) if p.has_height]
     return photos[0].maps.permute(1, 2, 0).numpy(), photos[0].name
 
 

@@ -2,7 +2,7 @@
 
 NAME.jpg is a colour map; NAME_height.png its height map where one exists; NAME_opacity.png a
 decal opacity mask (the colour only means something under it). Every photo is brought to a
-longest side of 1024 pixels, the surface a 1024² texture covers, then shrunk by `pixel_scale`.
+longest side of 1024 pixels, the surface a 1024² texture covers.
 """
 
 from __future__ import annotations
@@ -58,11 +58,11 @@ def _resize(array: np.ndarray, scale: float) -> torch.Tensor:
     return F.interpolate(tensor, size=size, mode="bilinear", antialias=True, align_corners=False)[0]
 
 
-def load_class(root: Path, name: str, pixel_scale: int = 1) -> list[TexturePhoto]:
+def load_class(root: Path, name: str) -> list[TexturePhoto]:
     photos = []
     for path in sorted((Path(root) / name).glob("*.jpg")):
         albedo = np.asarray(Image.open(path).convert("RGB")).astype(np.float32) / 255
-        scale = SURFACE_PIXELS / max(albedo.shape[:2]) / pixel_scale
+        scale = SURFACE_PIXELS / max(albedo.shape[:2])
         albedo_t = _resize(albedo, scale)
         height_path = path.with_name(f"{path.stem}_height.png")
         if height_path.exists():
@@ -88,8 +88,8 @@ def load_class(root: Path, name: str, pixel_scale: int = 1) -> list[TexturePhoto
     return photos
 
 
-def load_all(root: Path, pixel_scale: int = 1) -> dict[str, list[TexturePhoto]]:
-    return {name: load_class(root, name, pixel_scale) for name in list_classes(root)}
+def load_all(root: Path) -> dict[str, list[TexturePhoto]]:
+    return {name: load_class(root, name) for name in list_classes(root)}
 
 
 def random_crop(

@@ -56,7 +56,7 @@ def evaluate(
     rng = np.random.default_rng(seed)
     gan = GanTextures(load_model("texture_gan", weights_dir)[0])
     presets = load_presets(Settings.from_env().presets_dir)
-    photos = load_all(data, pixel_scale=1)
+    photos = load_all(data)
     report: dict = {"crop": CROP, "classes": {}}
     pooled = {"real": [], "gan": [], "procedural": []}
     for name, class_photos in photos.items():

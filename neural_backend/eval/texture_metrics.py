@@ -29,21 +29,30 @@ def seam_ratio(tiles: Tensor) -> float:
     return float(wrap.mean() / inner.mean().clamp_min(1e-12))
 
 
-def radial_log_spectrum(crops: Tensor) -> Tensor:
-    """Mean radially averaged log power spectrum of the crops' luminance (Hann-windowed, since
-    crops of photos do not wrap)."""
+def radial_power(crops: Tensor) -> Tensor:
+    """(N, size/2) radially averaged power spectrum of each crop's luminance (Hann-windowed,
+    since crops of photos do not wrap); differentiable, so training can match it too."""
     grey = crops.mean(1)
     size = grey.shape[-1]
-    window = torch.hann_window(size, periodic=False)
+    window = torch.hann_window(size, periodic=False, device=crops.device)
     grey = (grey - grey.mean(dim=(1, 2), keepdim=True)) * window[:, None] * window[None, :]
-    power = torch.fft.fftshift(torch.fft.fft2(grey).abs() ** 2, dim=(-2, -1)).mean(0)
+    power = torch.fft.fftshift(torch.fft.fft2(grey).abs() ** 2, dim=(-2, -1))
+    return power.flatten(1) @ _radial_bins(size, crops.device)
+
+
+def _radial_bins(size: int, device) -> Tensor:
+    """(size², size/2): averages a shifted spectrum over rings of radius 1 … size/2."""
     yy, xx = torch.meshgrid(
         torch.arange(size) - size // 2, torch.arange(size) - size // 2, indexing="ij"
     )
-    radius = (yy**2 + xx**2).float().sqrt().round().long().clamp(max=size // 2)
-    profile = torch.zeros(size // 2 + 1).index_add_(0, radius.flatten(), power.flatten())
-    count = torch.zeros(size // 2 + 1).index_add_(0, radius.flatten(), torch.ones(size * size))
-    return (profile / count.clamp_min(1)).clamp_min(1e-12).log()[1:]
+    radius = (yy**2 + xx**2).float().sqrt().round().long().clamp(max=size // 2).flatten()
+    bins = F.one_hot(radius, size // 2 + 1).float()
+    return (bins / bins.sum(0).clamp_min(1))[:, 1:].to(device)
+
+
+def radial_log_spectrum(crops: Tensor) -> Tensor:
+    """Log of the crops' mean radially averaged power spectrum."""
+    return radial_power(crops).mean(0).clamp_min(1e-12).log()
 
 
 def spectrum_distance(a: Tensor, b: Tensor) -> float:

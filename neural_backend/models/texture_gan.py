@@ -1,10 +1,15 @@
 """Conditional periodic spatial GAN for tileable weathering textures (issue 3).
 
 The generator is fully convolutional with circular padding and wrap-safe upsampling only, so a
-latent grid of L×L cells becomes a 16L×16L texture that tiles exactly, for any L. Its latent has
+latent grid of L×L cells becomes a 32L×32L texture that tiles exactly, for any L. Its latent has
 three parts, as in PSGAN (Bergmann et al. 2017): local noise per cell (what varies from place to
 place), a global vector per texture (its overall character), and periodic sinusoids with learned
-wave vectors (regular structure). A learned class embedding joins them.
+wave vectors (regular structure). A learned class embedding joins them. Per-pixel noise images
+with learned per-channel strengths (as in StyleGAN) feed every layer after the stem: grain, pits
+and speckle are stochastic detail, which bilinear upsampling alone renders far too smooth.
+The last doubling feeds a narrow full-resolution stage, so the output has detail up to the pixel
+at a fraction of the cost of a full-width last stage. It resizes, then convolves: a sub-pixel
+convolution was tried and its four phases drifted apart into a two-pixel checkerboard.
 Output channels: albedo (sRGB, 3), height (1).
 """
 
@@ -18,10 +23,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils import spectral_norm
 
-from neural_backend.layers.circular import CircularConv2d, PixelNorm, circular_upsample
+from neural_backend.layers.circular import CircularConv2d, PixelNorm, circular_upsample_conv
 from neural_backend.models.config import JsonConfig
-
-CELL = 16  # output pixels per latent cell: four ×2 upsamplings
 
 
 @dataclass(frozen=True)
@@ -39,10 +42,17 @@ class TextureGANConfig(JsonConfig):
     periodic_waves: int = 4
     class_dim: int = 16
     widths: tuple[int, ...] = (128, 96, 64, 48, 24)
-    disc_widths: tuple[int, ...] = (32, 64, 128, 192)
-    # Output pixels per generated pixel: training reads photos at 1/pixel_scale of their size,
-    # which keeps CPU training affordable; the output is upsampled (wrap-safe) to full size.
-    pixel_scale: int = 2
+    detail_width: int = 8  # channels of the full-resolution stage
+    disc_widths: tuple[int, ...] = (32, 64, 128, 192, 256)
+
+    @property
+    def cell(self) -> int:
+        """Output pixels per latent cell: a doubling per trunk block, one into the detail stage."""
+        return 2 ** len(self.widths)
+
+    def noise_sizes(self, cells: int) -> list[int]:
+        """Side of each noise image: one per trunk block, then the full-resolution stage."""
+        return [cells * 2**level for level in range(1, len(self.widths) + 1)]
 
 
 @dataclass
@@ -52,6 +62,7 @@ class Latent:
     local: Tensor  # (B, local_dim, L, L)
     global_: Tensor  # (B, global_dim)
     phase: Tensor  # (B, waves)
+    noise: tuple[Tensor, ...]  # (B, 1, 2L, 2L), (B, 1, 4L, 4L), … up to the output's size
 
     @classmethod
     def sample(cls, config: TextureGANConfig, batch: int, cells: int, generator=None, device="cpu"):
@@ -65,7 +76,9 @@ class Latent:
             * 2
             * math.pi
         )
-        return cls(normal(batch, config.local_dim, cells, cells), global_, phase)
+        local = normal(batch, config.local_dim, cells, cells)
+        noise = tuple(normal(batch, 1, side, side) for side in config.noise_sizes(cells))
+        return cls(local, global_, phase, noise)
 
     def blend(self, other: Latent, t: float) -> Latent:
         """Spherical blend: every point on the way is as likely a latent as the ends."""
@@ -73,6 +86,15 @@ class Latent:
             _slerp(self.local, other.local, t),
             _slerp(self.global_, other.global_, t),
             self.phase + t * _wrap_angle(other.phase - self.phase),
+            tuple(_slerp(a, b, t) for a, b in zip(self.noise, other.noise, strict=True)),
+        )
+
+    def to(self, device) -> Latent:
+        return Latent(
+            self.local.to(device),
+            self.global_.to(device),
+            self.phase.to(device),
+            tuple(n.to(device) for n in self.noise),
         )
 
 
@@ -115,16 +137,29 @@ class PeriodicField(nn.Module):
         return torch.sin(angle + phase[..., None, None])
 
 
+class NoiseStrength(nn.Module):
+    """Adds a noise image scaled per channel; the strengths start at zero and are learned."""
+
+    def __init__(self, channels: int):
+        super().__init__()
+        self.strength = nn.Parameter(torch.zeros(1, channels, 1, 1))
+
+    def forward(self, x: Tensor, noise: Tensor) -> Tensor:
+        return x + self.strength * noise
+
+
 class UpBlock(nn.Module):
     def __init__(self, in_ch: int, out_ch: int):
         super().__init__()
         self.conv1 = CircularConv2d(in_ch, out_ch)
         self.conv2 = CircularConv2d(out_ch, out_ch)
+        self.noise1, self.noise2 = NoiseStrength(out_ch), NoiseStrength(out_ch)
         self.norm = PixelNorm()
 
-    def forward(self, x: Tensor) -> Tensor:
-        x = self.norm(F.leaky_relu(self.conv1(circular_upsample(x)), 0.2))
-        return self.norm(F.leaky_relu(self.conv2(x), 0.2))
+    def forward(self, x: Tensor, noise: Tensor) -> Tensor:
+        x = circular_upsample_conv(x, self.conv1)  # = conv1(circular_upsample(x)), faster
+        x = self.norm(F.leaky_relu(self.noise1(x, noise), 0.2))
+        return self.norm(F.leaky_relu(self.noise2(self.conv2(x), noise), 0.2))
 
 
 class TextureGenerator(nn.Module):
@@ -139,19 +174,25 @@ class TextureGenerator(nn.Module):
         self.stem = nn.Sequential(
             CircularConv2d(in_ch, c.widths[0]), nn.LeakyReLU(0.2), PixelNorm()
         )
-        self.blocks = nn.Sequential(
-            *(UpBlock(a, b) for a, b in zip(c.widths[:-1], c.widths[1:], strict=False))
+        self.blocks = nn.ModuleList(
+            UpBlock(a, b) for a, b in zip(c.widths[:-1], c.widths[1:], strict=False)
         )
-        self.to_maps = CircularConv2d(c.widths[-1], 4)
+        self.to_detail = CircularConv2d(c.widths[-1], c.detail_width)
+        self.detail_noise = NoiseStrength(c.detail_width)
+        self.to_output = CircularConv2d(c.detail_width, 4)
 
     def forward(self, latent: Latent, class_index: Tensor) -> Tensor:
-        """(B, 4, 16L, 16L): albedo in [0, 1] (sRGB) and height in [0, 1]."""
+        """(B, 4, 32L, 32L): albedo in [0, 1] (sRGB) and height in [0, 1]."""
         cells = latent.local.shape[-1]
         code = torch.cat([latent.global_, self.class_embedding(class_index)], dim=1)
         spatial = code[..., None, None].expand(-1, -1, cells, cells)
         periodic = self.periodic(class_index, latent.phase, cells)
         x = self.stem(torch.cat([latent.local, spatial, periodic], dim=1))
-        return torch.sigmoid(self.to_maps(self.blocks(x)))
+        for block, noise in zip(self.blocks, latent.noise, strict=False):
+            x = block(x, noise)
+        x = circular_upsample_conv(x, self.to_detail)
+        x = F.leaky_relu(self.detail_noise(x, latent.noise[-1]), 0.2)
+        return torch.sigmoid(self.to_output(x))
 
 
 class Discriminator(nn.Module):

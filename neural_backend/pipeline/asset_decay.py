@@ -79,7 +79,8 @@ class AssetDecayMaker:
             for name in ("albedo", "height", "roughness")
         }
         progress.update(0.6, "decay map")
-        score = decay_score(found, surface["height"], preset, SPREAD)
+        breakup = triplanar(maps.breakup(), position, normal, scale)
+        score = decay_score(found, breakup, preset, SPREAD)
         decay = threshold(score, age, SOFTNESS)
         if self.harmonizer is not None and decay.max() > 0.05:
             progress.update(0.75, "harmonizing")

@@ -60,7 +60,7 @@ def drips(edge: np.ndarray, mask: np.ndarray, seed: int) -> np.ndarray:
 def decay_map(
     mask: np.ndarray,
     luminance: np.ndarray,
-    texture_height: np.ndarray,
+    breakup: np.ndarray,
     preset: Preset,
     age: float,
     seed: int,
@@ -69,20 +69,20 @@ def decay_map(
 ) -> np.ndarray:
     """(H, W) float32 in [0, 1]; zero outside the mask."""
     check_age(age)
-    score = decay_score(cues(mask, luminance, seed), texture_height, preset, spread)
+    score = decay_score(cues(mask, luminance, seed), breakup, preset, spread)
     return (threshold(score, age, softness) * mask).astype(np.float32)
 
 
 def decay_score(
-    found: dict[str, np.ndarray], texture_height: np.ndarray, preset: Preset, spread: float
+    found: dict[str, np.ndarray], breakup: np.ndarray, preset: Preset, spread: float
 ) -> np.ndarray:
     """The age-free score: spread × the preset-weighted mean of the cues, broken up by the
-    texture's height (centred on 0.5)."""
+    texture (`TextureMaps.breakup`: its height's patches, centred on zero)."""
     growth = preset.growth
     weights = {name: growth[name] for name in found}
     total = sum(weights.values()) or 1.0
     score = spread * sum(weights[name] * found[name] for name in found) / total
-    return (score + growth["breakup"] * (texture_height - 0.5)).astype(np.float32)
+    return (score + growth["breakup"] * breakup).astype(np.float32)
 
 
 def threshold(score: np.ndarray, age: float, softness: float) -> np.ndarray:

@@ -94,7 +94,8 @@ class ImageWeatherer:
             tile_to(maps.height, photo.shape[:2]),
         )
         progress.update(0.55, "decay map")
-        decay = decay_map(target, luminance(srgb_to_linear(photo)), height, preset, age, seed)
+        breakup = tile_to(maps.breakup(), photo.shape[:2])
+        decay = decay_map(target, luminance(srgb_to_linear(photo)), breakup, preset, age, seed)
         progress.update(0.65, "compositing")
         aged = composite(photo, albedo, height, decay, preset.pbr["bump_strength"])
         if self.harmonizer is not None and decay.max() > 0:

@@ -3,6 +3,10 @@
 Hinge loss, spectral-norm projection discriminator, Adam(0, 0.99), and an exponential moving
 average of the generator, which is what ships. Half the fake crops the discriminator sees straddle
 the seams of a 2×2 tiling of generated tiles, so a seam would be as visible as any other flaw.
+
+A spectral term (after Durall et al., CVPR 2020, "Watch your up-convolution") pulls each class's
+radially averaged log power spectrum towards that of its photos. Small CNN critics are slow to
+punish missing fine detail, and on a CPU budget the generator otherwise stays far too smooth.
 """
 
 from __future__ import annotations
@@ -10,22 +14,26 @@ from __future__ import annotations
 import argparse
 import copy
 import time
+from pathlib import Path
 
 import numpy as np
 import torch
 import torch.nn.functional as F
 from PIL import Image
+from safetensors.torch import load_file
 from torch import Tensor
 
 from neural_backend.data.texture_photos import augment, list_classes, load_all, random_crop
+from neural_backend.eval.texture_metrics import radial_power
 from neural_backend.models.registry import count_parameters, create_model, load_model, save_model
 from neural_backend.models.texture_gan import Latent, TextureGenerator
 from neural_backend.train.common import TrainingLog, cosine_lr, previous_runs, provenance
 from neural_backend.train.curves import write_curves
 
 NAME = "texture_gan"
-TILE_CELLS = 5  # generated training tiles are 80 px; the discriminator judges 64 px crops
-CROP = 64
+TILE_CELLS = 5  # generated training tiles are 160 px; the discriminator judges 128 px crops
+CROP = 128
+SPECTRUM_CROPS = 64  # real crops per class behind its target spectrum
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +41,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch", type=int, default=12)
     parser.add_argument("--lr", type=float, default=2e-4)
     parser.add_argument("--sample-every", type=int, default=500)
+    parser.add_argument(
+        "--spectrum-weight", type=float, default=0.1, help="weight of the spectral term (0: off)"
+    )
+    parser.add_argument(
+        "--init-from",
+        type=Path,
+        help="start the generator (and critic, where saved) from these weights wherever names "
+        "and shapes agree, e.g. an earlier architecture's trunk; the rest starts fresh",
+    )
 
 
 def real_batch(
@@ -60,6 +77,48 @@ def fake_crops(tiles: Tensor, rng: np.random.Generator) -> Tensor:
     return torch.stack(crops)
 
 
+def log_spectra(crops: Tensor) -> Tensor:
+    return radial_power(crops[:, :3]).clamp_min(1e-12).log()
+
+
+@torch.no_grad()
+def target_spectra(photos: dict, classes: list[str], rng: np.random.Generator) -> Tensor:
+    """(classes, CROP/2): each class's mean log spectrum over augmented crops of its photos."""
+    targets = []
+    for name in classes:
+        choices = photos[name]
+        crops = torch.stack(
+            [
+                augment(random_crop(choices[i % len(choices)], CROP, rng), rng)
+                for i in range(SPECTRUM_CROPS)
+            ]
+        )
+        targets.append(log_spectra(crops).mean(0))
+    return torch.stack(targets)
+
+
+def spectrum_loss(fake: Tensor, labels: Tensor, targets: Tensor) -> Tensor:
+    """Mean |log spectrum − class target|, the spectra averaged over each class's crops first,
+    so single crops may differ from their class as real ones do."""
+    spectra = log_spectra(fake)
+    loss = fake.new_zeros(())
+    for label in labels.unique():
+        members = labels == label
+        gap = (spectra[members].mean(0) - targets[label]).abs().mean()
+        loss = loss + gap * members.float().mean()
+    return loss
+
+
+def initialize_from(model: torch.nn.Module, path: Path) -> list[str]:
+    """Copy every tensor of the safetensors file at `path` whose name and shape match; returns
+    the names copied."""
+    source = load_file(str(path))
+    own = model.state_dict()
+    copied = [k for k, v in source.items() if k in own and own[k].shape == v.shape]
+    model.load_state_dict({k: source[k] for k in copied}, strict=False)
+    return copied
+
+
 def update_average(average: TextureGenerator, model: TextureGenerator, decay: float) -> None:
     with torch.no_grad():
         for mean, value in zip(average.parameters(), model.parameters(), strict=True):
@@ -78,11 +137,16 @@ def train(args: argparse.Namespace) -> None:
         config = card["config"]
     else:
         generator = create_model(NAME, config)
-    pixel_scale = generator.config.pixel_scale
-    photos = load_all(args.data, pixel_scale)
+    photos = load_all(args.data)
+    targets = target_spectra(photos, classes, rng)
     discriminator = create_model("texture_gan_discriminator", config)
     if args.resume and (args.resume / "texture_gan_discriminator.safetensors").exists():
         discriminator = load_model("texture_gan_discriminator", args.resume)[0]
+    elif args.init_from:
+        for model, name in ((generator, NAME), (discriminator, "texture_gan_discriminator")):
+            path = args.init_from / f"{name}.safetensors"
+            if path.exists():
+                print(f"{name}: {len(initialize_from(model, path))} tensors from {path}")
     discriminator.train()
     average = copy.deepcopy(generator).eval()
     generator.train()
@@ -104,8 +168,9 @@ def train(args: argparse.Namespace) -> None:
         d_loss.backward()
         opt_d.step()
         g_loss = -discriminator(fake, labels).mean()
+        s_loss = spectrum_loss(fake, labels, targets)
         opt_g.zero_grad(set_to_none=True)
-        g_loss.backward()
+        (g_loss + args.spectrum_weight * s_loss).backward()
         opt_g.step()
         update_average(average, generator, decay=0.995 if step < 1000 else 0.999)
         if step % 25 == 0:
@@ -114,10 +179,17 @@ def train(args: argparse.Namespace) -> None:
                 step=step,
                 d_loss=float(d_loss.detach()),
                 g_loss=float(g_loss.detach()),
+                spectrum=float(s_loss.detach()),
             )
         if step % args.sample_every == 0 or step == args.steps:
             card = provenance(args, started, step, history)
-            card.update(parameters=count_parameters(average), crop=CROP, tile_cells=TILE_CELLS)
+            card.update(
+                parameters=count_parameters(average),
+                crop=CROP,
+                tile_cells=TILE_CELLS,
+                spectrum_weight=args.spectrum_weight,
+                initialized_from=str(args.init_from) if args.init_from else None,
+            )
             save_model(average, NAME, card, args.out_dir)
             # The critic too, so that a resumed run does not start against a blank opponent.
             save_model(discriminator, "texture_gan_discriminator", {"for": NAME}, args.out_dir)
@@ -127,13 +199,14 @@ def train(args: argparse.Namespace) -> None:
                 {
                     "discriminator hinge loss": {"d": log.series("d_loss")},
                     "generator loss": {"g": log.series("g_loss")},
+                    "log-spectrum gap to the photos": {"spectrum": log.series("spectrum")},
                 },
             )
 
 
 @torch.no_grad()
 def write_sample_grid(
-    generator: TextureGenerator, path, per_class: int = 4, cells: int = 8
+    generator: TextureGenerator, path, per_class: int = 4, cells: int = 4
 ) -> None:
     """One row per class: albedo tiles then their height maps, each tile 128 px."""
     rows = []

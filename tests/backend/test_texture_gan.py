@@ -7,10 +7,15 @@ import torch
 from neural_backend.eval.texture_metrics import seam_ratio
 from neural_backend.generators import available_generators
 from neural_backend.generators.gan import GanTextures
-from neural_backend.layers.circular import circular_resize, circular_upsample
+from neural_backend.layers.circular import (
+    CircularConv2d,
+    circular_resize,
+    circular_upsample,
+    circular_upsample_conv,
+)
 from neural_backend.models.texture_gan import Latent, TextureGANConfig, TextureGenerator
 from neural_backend.presets import load_presets
-from neural_backend.train.texture_gan import fake_crops
+from neural_backend.train.texture_gan import fake_crops, log_spectra, spectrum_loss
 
 SMALL = TextureGANConfig(
     classes=("moss", "rust"),
@@ -19,7 +24,8 @@ SMALL = TextureGANConfig(
     periodic_waves=2,
     class_dim=4,
     widths=(16, 12, 8, 8, 4),
-    disc_widths=(8, 8, 8, 8),
+    detail_width=4,
+    disc_widths=(8, 8, 8, 8, 8),
 )
 
 
@@ -54,14 +60,40 @@ def test_the_shipped_model_tiles_at_every_size_and_scale(shipped, presets, size,
 def test_generator_output_is_periodic_to_float_precision():
     torch.manual_seed(0)
     generator = TextureGenerator(SMALL).eval()
+    for noise in generator.modules():  # noise strengths start at zero; make them count
+        if hasattr(noise, "strength"):
+            noise.strength.data.fill_(0.5)
     latent = Latent.sample(SMALL, 1, 4, torch.Generator().manual_seed(0))
-    rolled = Latent(torch.roll(latent.local, (1, 2), dims=(2, 3)), latent.global_, latent.phase)
-    # Shifting the latent one cell shifts the texture 16 pixels, wrapping: no edge exists.
+    rolled = Latent(
+        torch.roll(latent.local, (1, 2), dims=(2, 3)),
+        latent.global_,
+        latent.phase,
+        tuple(
+            torch.roll(n, (n.shape[-1] // 4, n.shape[-1] // 2), dims=(2, 3)) for n in latent.noise
+        ),
+    )
+    # Shifting the latent one cell shifts the texture one cell, wrapping: no edge exists.
     # (The periodic sinusoids depend on absolute position, so compare with them held flat.)
     generator.periodic.wave.weight.data.zero_()
     with torch.no_grad():
         out, out_rolled = generator(latent, torch.tensor([0])), generator(rolled, torch.tensor([0]))
-    assert torch.allclose(torch.roll(out, (16, 32), dims=(2, 3)), out_rolled, atol=1e-5)
+    assert out.shape[-1] == 4 * SMALL.cell == 128
+    cell = SMALL.cell
+    assert torch.allclose(torch.roll(out, (cell, 2 * cell), dims=(2, 3)), out_rolled, atol=1e-5)
+
+
+def test_the_noise_images_drive_fine_detail():
+    torch.manual_seed(0)
+    generator = TextureGenerator(SMALL).eval()
+    latent = Latent.sample(SMALL, 1, 2, torch.Generator().manual_seed(0))
+    quiet = Latent(latent.local, latent.global_, latent.phase, tuple(0 * n for n in latent.noise))
+    with torch.no_grad():
+        assert torch.equal(
+            generator(latent, torch.tensor([0])), generator(quiet, torch.tensor([0]))
+        )
+        generator.detail_noise.strength.data.fill_(1.0)  # learned strengths switch it on
+        difference = generator(latent, torch.tensor([0])) - generator(quiet, torch.tensor([0]))
+    assert difference.abs().mean() > 1e-3
 
 
 def test_circular_layers_commute_with_wrapping_shifts():
@@ -77,6 +109,12 @@ def test_circular_layers_commute_with_wrapping_shifts():
         torch.roll(circular_resize(x, 36), (9, 15), dims=(2, 3)),
         atol=1e-6,
     )
+
+
+def test_upsampling_and_convolving_at_low_resolution_is_the_same_map():
+    torch.manual_seed(0)
+    conv, x = CircularConv2d(5, 3), torch.randn(2, 5, 7, 9)
+    assert torch.allclose(circular_upsample_conv(x, conv), conv(circular_upsample(x)), atol=1e-5)
 
 
 def test_a_seed_fixes_the_texture_and_variation_moves_smoothly(textures, presets):
@@ -108,8 +146,22 @@ def test_a_class_it_was_not_trained_on_is_refused_by_name(textures, presets):
 
 def test_the_discriminator_sees_seams():
     rng = np.random.default_rng(0)
-    tiles = torch.arange(4 * 80 * 80, dtype=torch.float32).view(4, 1, 80, 80)
-    crops = fake_crops(tiles, rng)  # 64 px crops of each tile's 2×2 tiling
+    tiles = torch.arange(4 * 160 * 160, dtype=torch.float32).view(4, 1, 160, 160)
+    crops = fake_crops(tiles, rng)  # 128 px crops of each tile's 2×2 tiling
     assert all((crop[0, :, 0].diff() > 0).all() for crop in crops[:2])  # inside one tile
     for crop in crops[2:]:  # across both seams: values drop where the next copy begins
         assert (crop[0, :, 0].diff() < 0).any() and (crop[0, 0, :].diff() < 0).any()
+
+
+def test_the_spectral_term_is_zero_on_target_and_pulls_blur_back_towards_detail():
+    rng = torch.Generator().manual_seed(0)
+    real = torch.rand(6, 4, 128, 128, generator=rng)
+    labels = torch.tensor([0, 0, 0, 1, 1, 1])
+    targets = torch.stack([log_spectra(real[:3]).mean(0), log_spectra(real[3:]).mean(0)])
+    assert float(spectrum_loss(real, labels, targets)) < 1e-5
+    blurred = torch.nn.functional.avg_pool2d(real, 5, stride=1, padding=2).requires_grad_()
+    loss = spectrum_loss(blurred, labels, targets)
+    assert loss.item() > 1.0
+    loss.backward()
+    sharper = blurred + 0.05 * torch.sign(-blurred.grad)  # a small step down the gradient
+    assert float(spectrum_loss(sharper.detach(), labels, targets)) < loss.item()

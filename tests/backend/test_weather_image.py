@@ -5,6 +5,7 @@ import numpy as np
 import pytest
 
 from neural_backend.generators import available_generators
+from neural_backend.generators.maps import TextureMaps
 from neural_backend.pipeline.decay import decay_map
 from neural_backend.pipeline.image_input import from_float_rgb, to_float_rgb
 from neural_backend.pipeline.loading import load_available
@@ -38,11 +39,28 @@ def wall():
 def test_decay_only_grows_with_age(presets_dir, wall):
     photo, mask = wall
     preset = load_presets(presets_dir)["rust"]
-    height = np.random.default_rng(0).random(mask.shape).astype(np.float32)
-    ages = [decay_map(mask > 0, photo.mean(-1), height, preset, a, seed=1) for a in (0.2, 0.5, 0.8)]
+    breakup = np.random.default_rng(0).random(mask.shape).astype(np.float32) - 0.5
+    ages = [
+        decay_map(mask > 0, photo.mean(-1), breakup, preset, a, seed=1) for a in (0.2, 0.5, 0.8)
+    ]
     for younger, older in zip(ages, ages[1:], strict=False):
         assert (younger <= older + 1e-6).all()
     assert ages[0].sum() < ages[-1].sum() and ages[-1][mask == 0].max() == 0
+
+
+def test_the_breakup_keeps_the_texture_patches_and_drops_its_grain():
+    rng = np.random.default_rng(0)
+    y, x = np.mgrid[0:256, 0:256] * (2 * np.pi / 256)
+    patches = (0.5 + 0.2 * np.sin(2 * x) * np.cos(3 * y)).astype(np.float32)
+    grain = rng.normal(0, 0.15, patches.shape).astype(np.float32)
+    maps = TextureMaps(np.zeros((256, 256, 3), np.float32), patches + grain, patches)
+    breakup = maps.breakup()
+    assert abs(float(breakup.mean())) < 1e-6  # it moves where decay goes, not how much
+    target = patches - patches.mean()
+    assert np.abs(breakup - target).mean() < 0.25 * np.abs(grain).mean()
+    # Blurred by wrapping, so the breakup tiles exactly as its texture does.
+    rolled = TextureMaps(maps.albedo, np.roll(maps.height, (5, 9), (0, 1)), patches)
+    np.testing.assert_allclose(rolled.breakup(), np.roll(breakup, (5, 9), (0, 1)), atol=1e-5)
 
 
 @pytest.mark.parametrize("generator", ["gan", "procedural"])
