@@ -60,7 +60,7 @@ def circular_upsample_conv(x: Tensor, conv: nn.Conv2d) -> Tensor:
     phases (even/odd row × even/odd column) is a 3×3 convolution of x itself: so the phases are
     convolved at low resolution and interleaved (pixel shuffle). Same result to rounding, but
     no full-resolution copy of the wide input is made and the convolution has four times the
-    output channels, which CPU kernels run far more efficiently (the GAN's last stage: 3.5×).
+    output channels, which CPU kernels run far more efficiently (a 1024² GAN texture: 607 → 364 ms).
     """
     out_ch, in_ch = conv.weight.shape[:2]
     # taps[a][k, d]: weight of source offset d-1 in full-resolution tap k-1 of output phase a.
