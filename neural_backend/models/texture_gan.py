@@ -188,10 +188,11 @@ class TextureGenerator(nn.Module):
         spatial = code[..., None, None].expand(-1, -1, cells, cells)
         periodic = self.periodic(class_index, latent.phase, cells)
         x = self.stem(torch.cat([latent.local, spatial, periodic], dim=1))
-        for block, noise in zip(self.blocks, latent.noise, strict=False):
+        *block_noise, detail_noise = latent.noise
+        for block, noise in zip(self.blocks, block_noise, strict=True):
             x = block(x, noise)
         x = circular_upsample_conv(x, self.to_detail)
-        x = F.leaky_relu(self.detail_noise(x, latent.noise[-1]), 0.2)
+        x = F.leaky_relu(self.detail_noise(x, detail_noise), 0.2)
         return torch.sigmoid(self.to_output(x))
 
 
