@@ -43,6 +43,20 @@ def median_ms(work: Callable[[], object], repeat: int = 3, warmup: int = 1) -> f
     return statistics.median(times)
 
 
+def interleaved_median_ms(works: dict, repeat: int = 15) -> dict:
+    """Median wall time of each work, timed in rounds that run every work once, so that drift
+    in the machine's speed (other processes, clock changes) falls on all of them alike. One
+    untimed round first warms them all."""
+    times = {key: [] for key in works}
+    for timed in [False] + [True] * repeat:
+        for key, work in works.items():
+            start = time.perf_counter()
+            work()
+            if timed:
+                times[key].append((time.perf_counter() - start) * 1000)
+    return {key: statistics.median(values) for key, values in times.items()}
+
+
 def machine() -> dict:
     import torch
 

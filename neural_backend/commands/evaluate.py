@@ -17,6 +17,12 @@ def register(commands) -> None:
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
     parser.add_argument("--split", default="val", help="segmentation: CamVid split to score")
     parser.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="segmentation: first calibrate exit=auto's thresholds on this split and store them "
+        "in the weights' card (training does this at its end)",
+    )
+    parser.add_argument(
         "--write-samples",
         type=Path,
         default=None,
@@ -79,8 +85,10 @@ def _record(weights: Path, name: str, args, report: dict) -> None:
 
 def _evaluate(args, weights: Path) -> dict:
     if args.model == "segmentation":
-        from neural_backend.eval.segmentation import evaluate
+        from neural_backend.eval.segmentation import evaluate, store_calibration
 
+        if args.calibrate:
+            store_calibration(args.data, args.split, weights, args.command_line)
         return evaluate(args.data, args.split, weights)
     if args.model == "harmonization":
         from neural_backend.eval.harmonization import evaluate

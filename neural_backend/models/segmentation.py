@@ -8,7 +8,8 @@ exit 3 adds the deepest level, a pooled global context and a decoder back to 1/4
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import functools
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -18,7 +19,8 @@ from torch import Tensor, nn
 from neural_backend.layers.blocks import ConvBNReLU, Downsample, SeparableResidual
 from neural_backend.models.config import JsonConfig
 
-# ImageNet-like statistics; the network takes RGB in [0, 1] and normalizes inside.
+# ImageNet-like statistics; the network takes RGB as floats in [0, 1] or as uint8 in 0–255, and
+# normalizes inside.
 _MEAN = (0.485, 0.456, 0.406)
 _STD = (0.229, 0.224, 0.225)
 
@@ -94,7 +96,10 @@ class SegmentationNet(nn.Module):
 
     def iter_exits(self, image: Tensor) -> Iterator[Tensor]:
         """Yield each exit's logits (at its own resolution), computing deeper levels on demand."""
-        x = torch.addcmul(self.shift, image, self.scale)
+        if image.dtype == torch.uint8:  # 0–255 (torchvision's convention): /255 joins the scale
+            x = torch.addcmul(self.shift, image.float(), self.scale / 255)
+        else:
+            x = torch.addcmul(self.shift, image, self.scale)
         quarter = self.stem(x)
         eighth = self.level1(quarter)
         yield self.exit1(eighth)
@@ -137,13 +142,23 @@ def labels_at_size(logits: Tensor, size: tuple[int, int]) -> Tensor:
     blocks = corners[0][:, None, :, None].expand(h + 1, s, w + 1, s).clone()
     rows, cols = mixed.nonzero(as_tuple=True)
     if len(rows):
-        t = (torch.arange(s, dtype=logits.dtype, device=logits.device) + 0.5) / s
-        top = padded[:, rows, cols, None] * (1 - t) + padded[:, rows, cols + 1, None] * t
-        bottom = padded[:, rows + 1, cols, None] * (1 - t) + padded[:, rows + 1, cols + 1, None] * t
-        mix = top[:, :, None] * (1 - t)[:, None] + bottom[:, :, None] * t[:, None]  # (k, n, s, s)
-        blocks[rows, :, cols, :] = mix.max(0).indices.to(torch.uint8)
+        # Each block is the same blend of its four corners: one (k·n, 4) × (4, s²) product.
+        top_left = (rows * (w + 2) + cols)[:, None]
+        corners = torch.cat([top_left, top_left + 1, top_left + w + 2, top_left + w + 3], 1)
+        mix = padded.flatten(1)[:, corners] @ _block_weights(s, logits.dtype, logits.device)
+        blocks[rows, :, cols, :] = mix.max(0).indices.view(-1, s, s).to(torch.uint8)
     half = s // 2
     return blocks.reshape((h + 1) * s, (w + 1) * s)[half : half + height, half : half + width]
+
+
+@functools.cache
+def _block_weights(s: int, dtype: torch.dtype, device: torch.device) -> Tensor:
+    """(4, s²): the bilinear weights of a block's top-left, top-right, bottom-left and
+    bottom-right source pixels at each of its s×s output pixels (align_corners=False)."""
+    t = (torch.arange(s, dtype=torch.float64) + 0.5) / s
+    y, x = t[:, None], t[None, :]
+    weights = torch.stack([(1 - y) * (1 - x), (1 - y) * x, y * (1 - x), y * x])
+    return weights.reshape(4, s * s).to(dtype=dtype, device=device)
 
 
 def confidence(logits: Tensor) -> Tensor:
@@ -156,27 +171,42 @@ def predict(
     model: SegmentationNet,
     image: Tensor,
     exit: int | None = None,
-    threshold: float | None = None,
+    threshold: float | Sequence[float] | None = None,
 ) -> tuple[Tensor, int]:
     """Logits at the exit's own resolution, and the exit that made them.
 
     Give `exit` (1..N) to stop there, or `threshold` to stop at the first exit whose confidence
-    reaches it (adaptive). Deeper levels than the one used are never computed.
+    reaches it (adaptive): one value for every exit, or one per exit before the deepest (each
+    exit's confidence means something different). Deeper levels than the one used are never
+    computed.
     """
     if (exit is None) == (threshold is None):
         raise ValueError("give exactly one of exit or threshold")
     if exit is not None and not 1 <= exit <= model.num_exits:
         raise ValueError(f"exit must be 1..{model.num_exits}, got {exit}")
+    thresholds = exit_thresholds(threshold, model.num_exits) if threshold is not None else None
     for index, logits in enumerate(model.iter_exits(image), start=1):
         if index == exit or index == model.num_exits:
             break
-        if threshold is not None and bool((confidence(logits) >= threshold).all()):
+        if thresholds is not None and bool((confidence(logits) >= thresholds[index - 1]).all()):
             break
     return logits, index
 
 
+def exit_thresholds(threshold: float | Sequence[float], num_exits: int) -> list[float]:
+    """One confidence threshold per exit before the deepest."""
+    if isinstance(threshold, int | float):
+        return [float(threshold)] * (num_exits - 1)
+    if len(threshold) != num_exits - 1:
+        raise ValueError(f"need {num_exits - 1} thresholds (one per exit before the deepest)")
+    return [float(t) for t in threshold]
+
+
 def predict_labels(
-    model: SegmentationNet, image: Tensor, exit: int | None = None, threshold: float | None = None
+    model: SegmentationNet,
+    image: Tensor,
+    exit: int | None = None,
+    threshold: float | Sequence[float] | None = None,
 ) -> tuple[Tensor, int]:
     """One image's (H, W) uint8 label map at its own size, and the exit that made it."""
     logits, used = predict(model, image, exit, threshold)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import functools
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import torch
@@ -12,6 +13,7 @@ import torch.nn.functional as F
 from neural_backend.layers.inference import ready_for_inference
 from neural_backend.models.segmentation import (
     SegmentationNet,
+    exit_thresholds,
     labels_at_size,
     predict,
     predict_labels,
@@ -29,7 +31,26 @@ class Segmentation:
     labels: np.ndarray  # (H, W) uint8 class indices
     exit: int
     ms: float
-    class_confidence: dict[str, float]  # mean top probability over each class's pixels
+    class_names: list[str]
+    logits: torch.Tensor = field(repr=False)  # (1, K, h, w) at the exit's own resolution
+
+    @functools.cached_property
+    def class_confidence(self) -> dict[str, float]:
+        """Mean top probability over each class's pixels, computed when first asked for: the
+        pipelines only need the labels, and at exit 1 this would cost a fifth of the segmentation.
+        The probability is taken at the exit's own resolution and spread to the labels' (a
+        full-size softmax costs more than exit 1)."""
+        logits = self.logits
+        top = torch.exp(logits.amax(1, keepdim=True) - torch.logsumexp(logits, 1, keepdim=True))
+        top = F.interpolate(top, size=self.labels.shape, mode="nearest").flatten()
+        flat = torch.from_numpy(self.labels).flatten().long()
+        counts = torch.bincount(flat, minlength=len(self.class_names)).tolist()
+        sums = torch.bincount(flat, top, minlength=len(self.class_names))
+        return {
+            name: round(float(sums[index] / counts[index]), 4)
+            for index, name in enumerate(self.class_names)
+            if counts[index]
+        }
 
 
 class Segmenter:
@@ -37,7 +58,7 @@ class Segmenter:
         self.model = ready_for_inference(model, device)
         self.device = device
         self.class_names: list[str] = list(card["class_names"])
-        self.threshold = float(card.get("adaptive_threshold", 0.9))
+        self.thresholds = exit_thresholds(card.get("adaptive_thresholds", 0.9), model.num_exits)
         self._ms_per_megapixel: list[float] | None = None
 
     def exit_for_budget(self, budget_ms: float, height: int, width: int) -> int:
@@ -64,38 +85,26 @@ class Segmenter:
         self, image: np.ndarray, exit: str | int = "auto", budget_ms: float | None = None
     ) -> Segmentation:
         """image: (H, W, 3) uint8 RGB. exit: 1..N or 'auto'; a budget overrides exit."""
-        if image.ndim != 3 or image.shape[2] != 3:
-            raise ValueError(f"expected an RGB image, got an array of shape {image.shape}")
+        if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
+            raise ValueError(
+                f"expected an 8-bit RGB image, got an array of shape {image.shape} ({image.dtype})"
+            )
         if budget_ms is not None:
             if budget_ms <= 0:
                 raise ValueError(f"budget_ms must be positive, got {budget_ms}")
             exit = self.exit_for_budget(budget_ms, *image.shape[:2])
-        tensor = torch.from_numpy(np.array(image)).permute(2, 0, 1)[None].float().mul_(1 / 255)
+        # uint8 as it is: the network turns it into standardized floats in one pass.
+        tensor = torch.from_numpy(np.ascontiguousarray(image)).permute(2, 0, 1)[None]
         start = time.perf_counter()
         logits, used = self._predict_fitting(tensor, exit)
         labels = labels_at_size(logits, image.shape[:2])
         ms = (time.perf_counter() - start) * 1000
-        confidence = self._confidence(logits, labels)
-        return Segmentation(labels.cpu().numpy(), used, ms, confidence)
-
-    def _confidence(self, logits: torch.Tensor, labels: torch.Tensor) -> dict[str, float]:
-        """Mean top probability over each class's pixels. The probability is taken at the exit's
-        own resolution and spread to the labels' (a full-size softmax costs more than exit 1)."""
-        top = torch.exp(logits.amax(1, keepdim=True) - torch.logsumexp(logits, 1, keepdim=True))
-        top = F.interpolate(top, size=labels.shape, mode="nearest").flatten()
-        flat = labels.flatten().long()
-        counts = torch.bincount(flat, minlength=len(self.class_names)).tolist()
-        sums = torch.bincount(flat, top, minlength=len(self.class_names))
-        return {
-            name: round(float(sums[index] / counts[index]), 4)
-            for index, name in enumerate(self.class_names)
-            if counts[index]
-        }
+        return Segmentation(labels.cpu().numpy(), used, ms, self.class_names, logits.cpu())
 
     def _predict(self, image: torch.Tensor, exit: str | int) -> tuple[torch.Tensor, int]:
         image = image.to(self.device)
         if str(exit) == "auto":
-            return predict(self.model, image, threshold=self.threshold)
+            return predict(self.model, image, threshold=self.thresholds)
         return predict(self.model, image, exit=int(exit))
 
     def _predict_fitting(self, image: torch.Tensor, exit: str | int) -> tuple[torch.Tensor, int]:

@@ -17,7 +17,7 @@ import torch.nn.functional as F
 from torch import Tensor
 
 from neural_backend.data.camvid import CamVidSplit, load_split, read_classes
-from neural_backend.eval.segmentation import calibrate_threshold, validate
+from neural_backend.eval.segmentation import calibrate, validate
 from neural_backend.models.registry import (
     count_parameters,
     create_model,
@@ -165,13 +165,13 @@ def train(args: argparse.Namespace) -> None:
     if best_step is None:
         print(f"no step beat the weights resumed from ({best:.2f} mIoU); they stay as they were")
         return
-    # The best weights, with the confidence threshold for exit=auto calibrated on them.
+    # The best weights, with exit=auto's confidence thresholds calibrated on them.
     model, _ = load_model(NAME, args.out_dir)
-    threshold = calibrate_threshold(model, val_split)
-    _save(model, args, validate(model, val_split), started, best_step, threshold, history)
+    thresholds = calibrate(model, val_split)
+    _save(model, args, validate(model, val_split), started, best_step, thresholds, history)
 
 
-def _save(model, args, results, started, step, threshold, history) -> None:
+def _save(model, args, results, started, step, thresholds, history) -> None:
     card = provenance(args, started, step, history)
     card.update(
         parameters=count_parameters(model),
@@ -180,7 +180,7 @@ def _save(model, args, results, started, step, threshold, history) -> None:
         crop=list(args.crop),
         batch=args.batch,
         val_metrics=[{"exit": i + 1, **r} for i, r in enumerate(results)],
-        adaptive_threshold=threshold if threshold is not None else 0.9,
+        adaptive_thresholds=thresholds or [0.9] * (model.num_exits - 1),
         class_names=read_classes(args.data)[0],
     )
     save_model(model, NAME, card, args.out_dir)

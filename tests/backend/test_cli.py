@@ -93,6 +93,27 @@ def test_evaluate_segmentation_reports_every_exit_and_adaptive(tiny_camvid, caps
     assert sum(report["adaptive"]["exits"].values()) == report["images"] == 2
 
 
+def test_calibration_stores_per_exit_thresholds_that_evaluation_then_uses(
+    tiny_camvid, tmp_path, capsys
+):
+    import json
+    import shutil
+
+    from neural_backend.models.registry import WEIGHTS_DIR
+
+    for file in ("segmentation.safetensors", "segmentation.json"):
+        shutil.copy(WEIGHTS_DIR / file, tmp_path / file)
+    main(
+        ["eval", "segmentation", "--data", str(tiny_camvid), "--json", "--calibrate"]
+        + ["--weights-dir", str(tmp_path)]
+    )
+    card = json.loads((tmp_path / "segmentation.json").read_text())
+    assert len(card["adaptive_thresholds"]) == 2 and "adaptive_threshold" not in card
+    assert card["adaptive_calibration"]["split"] == "val"
+    report = json.loads(capsys.readouterr().out)
+    assert report["adaptive"]["thresholds"] == card["adaptive_thresholds"]
+
+
 def test_evaluate_textures_reports_baselines_and_floor(tiny_textures, capsys):
     import json
 

@@ -1,9 +1,11 @@
 import copy
 
+import numpy as np
 import pytest
 import torch
 import torch.nn.functional as F
 
+from neural_backend.eval.segmentation import ExitRecords, calibrate_thresholds, chosen_exits
 from neural_backend.layers.inference import ready_for_inference
 from neural_backend.models.segmentation import (
     SegmentationConfig,
@@ -12,6 +14,7 @@ from neural_backend.models.segmentation import (
     predict,
     predict_labels,
 )
+from neural_backend.pipeline.segmenter import Segmenter
 from neural_backend.train.segmentation import self_distillation_loss
 
 SMALL = SegmentationConfig(num_classes=5, widths=(8, 16, 24, 32), depths=(1, 1, 1), head_width=8)
@@ -94,3 +97,47 @@ def test_inference_ready_model_keeps_its_answers(model):
     assert not any(isinstance(m, torch.nn.BatchNorm2d) for m in ready.modules())
     for old, new in zip(before, ready.iter_exits(image), strict=True):
         torch.testing.assert_close(new, old, atol=1e-4, rtol=1e-4)
+
+
+def test_uint8_photos_read_as_0_to_255(model):
+    """The product passes photos as bytes; they must give what the same photo in [0, 1] gives."""
+    photo = torch.randint(0, 256, (1, 3, 48, 64), dtype=torch.uint8)
+    for as_bytes, as_floats in zip(
+        model.iter_exits(photo), model.iter_exits(photo.float() / 255), strict=True
+    ):
+        torch.testing.assert_close(as_bytes, as_floats, atol=1e-5, rtol=1e-5)
+
+
+def test_segmenter_refuses_photos_that_are_not_8_bit_rgb(model):
+    segmenter = Segmenter(copy.deepcopy(model), {"class_names": list("abcde")})
+    with pytest.raises(ValueError, match="8-bit RGB"):
+        segmenter.segment(np.random.rand(32, 48, 3))  # floats in [0, 1] would be misread
+    result = segmenter.segment(np.zeros((32, 48, 3), np.uint8), exit=1)
+    assert result.labels.shape == (32, 48)
+    confidence = result.class_confidence  # computed on demand, from the exit's own logits
+    assert set(confidence) == {"abcde"[i] for i in np.unique(result.labels)}
+    assert all(0 < value <= 1 for value in confidence.values())
+
+
+def test_calibration_picks_the_fastest_thresholds_within_the_tolerance():
+    """Exit 1 is right on images 0 and 1 and sure of it there; exit 2 is as good as exit 3
+    everywhere but image 3. The fastest rule within 1 point stops at exit 1 on images 0 and 1,
+    at exit 2 on image 2, and runs image 3 to the deepest exit."""
+    right, wrong = np.array([[50, 0], [0, 50]]), np.array([[0, 50], [50, 0]])
+    matrices = np.array(
+        [
+            [right, right, right],
+            [right, right, right],
+            [wrong, right, right],
+            [wrong, wrong, right],
+        ]
+    )
+    confidences = np.array([[0.95, 0.9, 1], [0.97, 0.9, 1], [0.6, 0.92, 1], [0.7, 0.8, 1]])
+    records = ExitRecords(matrices, confidences)
+    thresholds = calibrate_thresholds(records, [1.0, 2.0, 5.0], tolerance=1.0)
+    assert chosen_exits(confidences, thresholds).tolist() == [0, 0, 1, 2]
+    assert calibrate_thresholds(records, [1.0, 2.0, 5.0], tolerance=0.0) == thresholds
+    # Exits that cost as much as the deepest are never worth stopping at.
+    assert (
+        chosen_exits(confidences, calibrate_thresholds(records, [5, 5, 5], 1.0)).tolist() == [2] * 4
+    )

@@ -87,21 +87,25 @@ def test_uv_seams_do_not_show_in_the_decay(empty_scene):
     rows, columns = np.nonzero(covered)
     # Texels whose surface points share a small cell: across a seam when far apart in UV.
     cell = 2 * np.pi / SIZE * 1.5
-    keys = np.floor(cues.position[rows, columns] / cell).astype(np.int64)
+    position = cues.position[rows, columns]
+    keys = np.floor(position / cell).astype(np.int64)
     _, group = np.unique(keys, axis=0, return_inverse=True)
     order = np.argsort(group.ravel(), kind="stable")
-    seam, near = [], []
-    for a, b in zip(order[:-1], order[1:], strict=True):
-        if group.ravel()[a] != group.ravel()[b]:
-            continue
-        apart = np.hypot(rows[a] - rows[b], columns[a] - columns[b])
-        difference = abs(score[rows[a], columns[a]] - score[rows[b], columns[b]])
-        (seam if apart > 4 else near).append(difference)
-    assert len(seam) > 20 and len(near) > 100
-    # Across a seam the score changes no more than between neighbouring texels of one island,
-    # give or take the step the baked cues themselves make there (about 0.025, a known flaw that
-    # a rougher texture breakup hid); a texture seam would step by 0.1 or more.
-    assert np.mean(seam) <= 1.5 * np.mean(near) + 0.03, (np.mean(seam), np.mean(near))
+    a, b = order[:-1], order[1:]
+    a, b = a[group.ravel()[a] == group.ravel()[b]], b[group.ravel()[a] == group.ravel()[b]]
+    seam = np.hypot(rows[a] - rows[b], columns[a] - columns[b]) > 4
+    difference = np.abs(score[rows[a], columns[a]] - score[rows[b], columns[b]])
+    apart = np.linalg.norm(position[a] - position[b], axis=1)
+    assert seam.sum() > 20 and (~seam).sum() > 100
+    # The score varies over the surface, so pairs further apart differ more, and pairs across a
+    # seam lie twice as far apart in 3D on average as neighbouring texels of one island: compare
+    # each seam pair with neighbours as far apart. Measured 1.13×; adding a smooth pattern laid
+    # out by UV (std 0.1 of the score, as a UV-mapped texture would make) gives 1.32×.
+    edges = np.quantile(apart[~seam], np.linspace(0, 1, 21))
+    bins = np.clip(np.searchsorted(edges, apart, side="right") - 1, 0, 19)
+    typical = np.array([difference[~seam & (bins == i)].mean() for i in range(20)])
+    expected = typical[bins[seam]].mean()
+    assert difference[seam].mean() <= 1.25 * expected, (difference[seam].mean(), expected)
 
 
 def test_bake_differs_from_the_unweathered_bake_exactly_where_decay_is(empty_scene):
