@@ -52,16 +52,18 @@ def provenance(args, started: float, steps: int, history: list[dict]) -> dict:
 class TrainingLog:
     """Append-only metrics log (JSON lines) that curves are drawn from."""
 
-    def __init__(self, path: Path, history: list[dict] = ()):
+    def __init__(self, path: Path, history: list[dict] = (), resumed_from: Path | None = None):
         self.path = path
-        # A resumed run continues the curves where the runs before it stopped.
+        # A resumed run continues the curves of the weights it resumed from, at the step they
+        # were saved at: records past it belong to a stretch of training that did not ship.
         self.offset = sum(run.get("steps") or 0 for run in history)
         path.parent.mkdir(parents=True, exist_ok=True)
-        self.records: list[dict] = (
-            [json.loads(line) for line in path.read_text().splitlines()]
-            if self.offset and path.exists()
-            else []
-        )
+        earlier = path if path.exists() else resumed_from and resumed_from / path.name
+        self.records: list[dict] = []
+        if self.offset and earlier and earlier.exists():
+            records = [json.loads(line) for line in earlier.read_text().splitlines()]
+            self.records = [r for r in records if r["step"] <= self.offset]
+        path.write_text("".join(json.dumps(r) + "\n" for r in self.records))
 
     def write(self, **record) -> None:
         record["step"] += self.offset

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import torch
 import torch.nn.functional as F
-from torch import Tensor
+from torch import Tensor, nn
 
 from neural_backend.data.camvid import CamVidSplit, load_split, read_classes
 from neural_backend.eval.segmentation import calibrate, validate
@@ -24,6 +24,7 @@ from neural_backend.models.registry import (
     load_model,
     save_model,
 )
+from neural_backend.models.segmentation import SegmentationNet
 from neural_backend.train.common import (
     TrainingLog,
     cosine_lr,
@@ -45,6 +46,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--distill-weight", type=float, default=1.0)
     parser.add_argument("--no-distill", action="store_true", help="ablation: labels only")
     parser.add_argument("--eval-every", type=int, default=500)
+    parser.add_argument(
+        "--only-exit",
+        type=int,
+        default=None,
+        metavar="N",
+        help="fine-tune only exit N's classifier, distilled from the deepest: the shared layers "
+        "and every other exit stay exactly as they are; checkpoints are kept by exit N's mIoU",
+    )
 
 
 def class_weights(split: CamVidSplit, num_classes: int) -> Tensor:
@@ -129,16 +138,18 @@ def train(args: argparse.Namespace) -> None:
     else:
         model = create_model(NAME, {"num_classes": len(train_split.class_names)})
     weights = class_weights(train_split, model.config.num_classes)
-    optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
-    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history)
+    trained = _trained_part(model, args.only_exit)
+    optimizer = torch.optim.AdamW(trained.parameters(), lr=args.lr, weight_decay=1e-4)
+    kept_by = (args.only_exit or model.num_exits) - 1  # the exit whose val mIoU picks checkpoints
+    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history, args.resume)
     distill_weight = 0.0 if args.no_distill else args.distill_weight
     # Overwriting the weights it resumed from, a run must beat them to replace them.
-    best = card["val_metrics"][-1]["miou"] if overwrites(args) else -1.0
+    best = card["val_metrics"][kept_by]["miou"] if overwrites(args) else -1.0
     best_step = None
     for step in range(1, args.steps + 1):
         for group in optimizer.param_groups:
             group["lr"] = cosine_lr(step, args.steps, args.lr, warmup=min(300, args.steps // 10))
-        model.train()
+        _train_mode(model, trained)
         images, labels = augmented_batch(train_split, rng, args.batch, tuple(args.crop))
         loss, parts = self_distillation_loss(
             model(images),
@@ -152,14 +163,14 @@ def train(args: argparse.Namespace) -> None:
         loss.backward()
         optimizer.step()
         if step % 50 == 0:
-            log.write(kind="train", step=step, loss=float(loss), **parts)
+            log.write(kind="train", step=step, loss=float(loss.detach()), **parts)
         if step % args.eval_every == 0 or step == args.steps:
             results = validate(model, val_split)
             log.write(
                 kind="val", step=step, **{f"miou{i + 1}": r["miou"] for i, r in enumerate(results)}
             )
-            if results[-1]["miou"] > best:
-                best, best_step = results[-1]["miou"], step
+            if results[kept_by]["miou"] > best:
+                best, best_step = results[kept_by]["miou"], step
                 _save(model, args, results, started, step, None, history)
             _draw(log, args.out_dir)
     if best_step is None:
@@ -171,11 +182,28 @@ def train(args: argparse.Namespace) -> None:
     _save(model, args, validate(model, val_split), started, best_step, thresholds, history)
 
 
+def _trained_part(model: SegmentationNet, only_exit: int | None) -> nn.Module:
+    """The whole network, or only one exit's classifier with everything else frozen."""
+    if only_exit is None:
+        return model
+    if not 1 <= only_exit < model.num_exits:
+        raise SystemExit(f"--only-exit must be 1..{model.num_exits - 1} (the deepest teaches)")
+    model.requires_grad_(False)
+    return getattr(model, f"exit{only_exit}").requires_grad_(True)
+
+
+def _train_mode(model: SegmentationNet, trained: nn.Module) -> None:
+    """Training mode for the trained part only: frozen batch norms keep their statistics."""
+    model.eval()
+    trained.train()
+
+
 def _save(model, args, results, started, step, thresholds, history) -> None:
     card = provenance(args, started, step, history)
     card.update(
         parameters=count_parameters(model),
         self_distillation=not args.no_distill,
+        only_exit=args.only_exit,
         temperature=args.temperature,
         crop=list(args.crop),
         batch=args.batch,

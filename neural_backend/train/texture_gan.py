@@ -152,7 +152,7 @@ def train(args: argparse.Namespace) -> None:
     generator.train()
     opt_g = torch.optim.Adam(generator.parameters(), lr=args.lr, betas=(0.0, 0.99))
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=args.lr, betas=(0.0, 0.99))
-    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history)
+    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history, args.resume)
     for step in range(1, args.steps + 1):
         for optimizer in (opt_g, opt_d):
             for group in optimizer.param_groups:

@@ -62,6 +62,34 @@ def test_segmentation_training_writes_weights_card_and_curves(tiny_camvid, tmp_p
     resumed = _card(tmp_path / "more", "segmentation")
     assert resumed["self_distillation"] is False
     assert [run["steps"] for run in resumed["history"]] == [2]  # the run it continued
+    # Its curves continue those of the weights it resumed from.
+    log = (tmp_path / "more" / "segmentation_log.jsonl").read_text().splitlines()
+    assert [json.loads(line)["step"] for line in log if '"val"' in line] == [2, 3]
+
+
+def test_fine_tuning_one_exit_changes_nothing_else(tiny_camvid, tmp_path):
+    import torch
+
+    main(
+        ["train", "segmentation", "--data", str(tiny_camvid), "--out-dir", str(tmp_path)]
+        + ["--steps", "1", "--batch", "1", "--crop", "64", "96"]
+    )
+    before, _ = load_model("segmentation", tmp_path)
+    main(
+        ["train", "segmentation", "--data", str(tiny_camvid), "--out-dir", str(tmp_path / "one")]
+        + ["--resume", str(tmp_path), "--steps", "3", "--batch", "2", "--crop", "64", "96"]
+        + ["--only-exit", "1", "--lr", "0.01", "--eval-every", "3"]
+    )
+    after, card = load_model("segmentation", tmp_path / "one")
+    old, new = before.state_dict(), after.state_dict()
+    changed = {name for name in old if not torch.equal(old[name], new[name])}
+    assert changed and all(name.startswith("exit1.") for name in changed)
+    assert card["only_exit"] == 1
+    with pytest.raises(SystemExit, match="1..2"):
+        main(
+            ["train", "segmentation", "--data", str(tiny_camvid), "--out-dir", str(tmp_path)]
+            + ["--steps", "1", "--only-exit", "3"]
+        )
 
 
 def test_harmonization_training_writes_weights_card_and_curves(tiny_camvid, tmp_path):
