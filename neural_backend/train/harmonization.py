@@ -74,13 +74,17 @@ def foreground_normalized_mse(
 
 
 @torch.no_grad()
-def validation_mse(model, batch) -> tuple[float, float]:
-    """Model and composite MSE on the 0–255 scale."""
+def validation_mse(model, batch) -> tuple[float, float, float]:
+    """Model and composite MSE on the 0–255 scale, and the share of samples the model made worse."""
     composite, mask, real = batch
     model.eval()
     output = model(composite, mask)
-    return float(((output - real) * 255).pow(2).mean()), float(
-        ((composite - real) * 255).pow(2).mean()
+    model_errors = ((output - real) * 255).pow(2).mean(dim=(1, 2, 3))
+    composite_errors = ((composite - real) * 255).pow(2).mean(dim=(1, 2, 3))
+    return (
+        float(model_errors.mean()),
+        float(composite_errors.mean()),
+        float((model_errors > composite_errors).float().mean()),
     )
 
 
@@ -98,7 +102,7 @@ def train(args: argparse.Namespace) -> None:
     model, card = load_model(NAME, args.resume) if args.resume else (create_model(NAME), {})
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
-    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history)
+    log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history, args.resume)
     # Overwriting the weights it resumed from, a run must beat them to replace them.
     best = (
         card.get("val_metrics", {}).get("mse", float("inf")) if overwrites(args) else float("inf")
@@ -126,8 +130,8 @@ def train(args: argparse.Namespace) -> None:
         if step % 25 == 0:
             log.write(kind="train", step=step, loss=float(loss.detach()))
         if step % args.eval_every == 0 or step == args.steps:
-            mse, composite_mse = validation_mse(model, val_batch)
-            log.write(kind="val", step=step, mse=mse, composite_mse=composite_mse)
+            mse, composite_mse, worse = validation_mse(model, val_batch)
+            log.write(kind="val", step=step, mse=mse, composite_mse=composite_mse, worse=worse)
             if mse < best:
                 best = mse
                 card = provenance(args, started, step, history)
@@ -138,6 +142,7 @@ def train(args: argparse.Namespace) -> None:
                     val_metrics={
                         "mse": mse,
                         "composite_mse": composite_mse,
+                        "share_worse_than_composite": worse,
                         "pairs": len(val.images),
                     },
                 )

@@ -111,6 +111,7 @@ def test_harmonization_training_writes_weights_card_and_curves(tiny_camvid, tmp_
     )
     card = _card(tmp_path, "harmonization")
     assert card["val_metrics"]["composite_mse"] > 0
+    assert 0 <= card["val_metrics"]["share_worse_than_composite"] <= 1
     assert (tmp_path / "harmonization_curves.png").exists()
 
 
