@@ -6,6 +6,7 @@ import argparse
 import shlex
 import sys
 
+from neural_backend.allocator import keep_freed_memory
 from neural_backend.commands import COMMANDS
 
 
@@ -21,6 +22,7 @@ def main(argv: list[str] | None = None) -> None:
     argv = sys.argv[1:] if argv is None else argv
     args = build_parser().parse_args(argv)
     args.command_line = "weathering " + shlex.join(argv)  # recorded in model cards
+    keep_freed_memory()  # every command is a long-lived tensor workload
     args.run(args)
 
 

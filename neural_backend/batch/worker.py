@@ -22,6 +22,9 @@ _worker: dict = {}  # this process's settings, and its models once loaded
 def start_worker(device: str, threads: int, extension: str = "") -> None:
     import torch
 
+    from neural_backend.allocator import keep_freed_memory
+
+    keep_freed_memory()  # a worker may be a fresh interpreter, not a fork of the command
     torch.set_num_threads(threads)
     _worker.update(device=device, extension=extension)
 
