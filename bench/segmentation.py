@@ -28,7 +28,11 @@ def run(data: Path | None, device: str) -> list[Row]:
         used = segmenter.segment(photo, exit=exit).exit
         row = Row("segmentation", f"exit {exit} 360×480", ms[exit], "exit 3", deepest / ms[exit])
         if exit == "auto":
-            row.note = f"stopped at exit {used} (thresholds {segmenter.thresholds})"
+            thresholds = ", ".join(
+                f"exit {i}: {'never' if t > 1 else f'{t:.3f}'}"
+                for i, t in enumerate(segmenter.thresholds, start=1)
+            )
+            row.note = f"stopped at exit {used} (thresholds {thresholds})"
         if exit == 1:
             row.target, row.met = "≥ 4× faster than exit 3", row.ratio >= 4
         rows.append(row)
