@@ -77,10 +77,11 @@ CARD_NAMES = {
 
 def _record(weights: Path, name: str, args, report: dict) -> None:
     """Keep the card's evaluation next to the command that produced it."""
-    path = weights / f"{name}.json"
-    card = json.loads(path.read_text())
+    from neural_backend.models.registry import read_card, write_card
+
+    card = read_card(name, weights)
     card.setdefault("evaluation", {})[args.data.name] = {"command": args.command_line, **report}
-    path.write_text(json.dumps(card, indent=2) + "\n")
+    write_card(name, card, weights)
 
 
 def _evaluate(args, weights: Path) -> dict:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import copy
 import itertools
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +13,7 @@ import torch
 
 from neural_backend.data.camvid import CamVidSplit, load_split
 from neural_backend.layers.inference import ready_for_inference
-from neural_backend.models.registry import WEIGHTS_DIR, count_parameters, load_model
+from neural_backend.models.registry import WEIGHTS_DIR, count_parameters, load_model, write_card
 from neural_backend.models.segmentation import (
     SegmentationNet,
     confidence,
@@ -156,21 +155,19 @@ def calibrate(model: SegmentationNet, split: CamVidSplit) -> list[float]:
     """exit=auto's thresholds for a trained model, calibrated on a split (as the product runs)."""
     model = ready_for_inference(copy.deepcopy(model), "cpu")
     ms = time_modes(model, split, exit_modes(model))
-    return calibrate_thresholds(exit_records(model, split), [ms[e] for e in sorted(ms)])
+    return calibrate_thresholds(exit_records(model, split), list(ms.values()))
 
 
 def store_calibration(data: Path, split: str, weights_dir: Path, command: str) -> list[float]:
     """Calibrate the weights' exit=auto thresholds on a split and record them in their card."""
-    model, _ = load_model("segmentation", weights_dir)
+    model, card = load_model("segmentation", weights_dir)
     thresholds = calibrate(model, load_split(data, split))
-    path = weights_dir / "segmentation.json"
-    card = json.loads(path.read_text())
     card.pop("adaptive_threshold", None)  # the single threshold of earlier cards
     card.update(
         adaptive_thresholds=thresholds,
         adaptive_calibration={"command": command, "split": split},
     )
-    path.write_text(json.dumps(card, indent=2) + "\n")
+    write_card("segmentation", card, weights_dir)
     return thresholds
 
 

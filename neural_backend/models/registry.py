@@ -47,9 +47,12 @@ def save_model(model: nn.Module, name: str, card: dict, weights_dir: Path = WEIG
     save_file(state, str(path))
     if path.stat().st_size > MAX_WEIGHTS_BYTES:
         raise ValueError(f"{path} is {path.stat().st_size / 2**20:.1f} MB; the limit is 25 MB")
-    card = {"model": name, "config": model.config.to_json(), **card}
-    (weights_dir / f"{name}.json").write_text(json.dumps(card, indent=2) + "\n")
+    write_card(name, {"model": name, "config": model.config.to_json(), **card}, weights_dir)
     return path
+
+
+def write_card(name: str, card: dict, weights_dir: Path = WEIGHTS_DIR) -> None:
+    (weights_dir / f"{name}.json").write_text(json.dumps(card, indent=2) + "\n")
 
 
 def read_card(name: str, weights_dir: Path = WEIGHTS_DIR) -> dict:
