@@ -24,7 +24,7 @@ PEAK_FLOPS = {"H200": 67e12, "H100": 67e12}
 def run(data: Path | None, device: str, sizes: list[int]) -> list[Row]:
     settings = Settings.from_env()
     preset = load_presets(settings.presets_dir)[CLASS]
-    generators = available_generators(device, settings.weights_dir)
+    generators = available_generators(device, settings.weights_dir, settings.precision)
     gan, procedural = generators["gan"], generators["procedural"]
     photo = _photo(data)
     rows = []

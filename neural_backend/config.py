@@ -9,6 +9,9 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEVICES = ("auto", "cpu", "cuda")
+# "auto": the texture GAN's trunk in bfloat16 where the hardware computes it natively (~25% faster,
+# mean change 0.14/255); "float32": the same texture for a seed on every machine, to rounding.
+PRECISIONS = ("auto", "float32")
 LOOPBACK_NAMES = ("localhost",)
 
 
@@ -25,6 +28,7 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8765
     device: str = "auto"
+    precision: str = "auto"
     textures_dir: Path = field(default_factory=_default_textures_dir)
     weights_dir: Path = field(default_factory=_default_weights_dir)
     max_texture_size: int = 4096
@@ -64,6 +68,8 @@ class Settings:
     def check(self) -> None:
         if self.device not in DEVICES:
             raise ValueError(f"device must be one of {DEVICES}, got {self.device!r}")
+        if self.precision not in PRECISIONS:
+            raise ValueError(f"precision must be one of {PRECISIONS}, got {self.precision!r}")
         for name in ("max_image_side", "max_targets", "workers"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")

@@ -50,7 +50,7 @@ def run(args: argparse.Namespace) -> None:
         sys.exit(f"unknown class {args.weathering_class!r}; allowed: {', '.join(presets)}")
     if args.count < 1:
         sys.exit(f"--count must be at least 1, got {args.count}")
-    generators = available_generators(device_from(args), settings.weights_dir)
+    generators = available_generators(device_from(args), settings.weights_dir, settings.precision)
     if args.generator not in generators:
         sys.exit(f"generator {args.generator!r} has no weights here; use --generator procedural")
     generate = generators[args.generator]

@@ -19,7 +19,7 @@ GENERATOR_NAMES = ("gan", procedural.NAME)
 
 
 def available_generators(
-    device: str = "cpu", weights_dir: Path | None = None
+    device: str = "cpu", weights_dir: Path | None = None, precision: str = "auto"
 ) -> dict[str, Generator]:
     """Every generator that can run here: the GAN only when its weights are present."""
     from neural_backend.generators.gan import NAME, GanTextures
@@ -30,7 +30,7 @@ def available_generators(
         model, _ = load_model("texture_gan", weights_dir or WEIGHTS_DIR, device)
     except FileNotFoundError:
         return generators
-    generators[NAME] = GanTextures(model, device)
+    generators[NAME] = GanTextures(model, device, precision)
     return generators
 
 

@@ -145,7 +145,8 @@ class NoiseStrength(nn.Module):
         self.strength = nn.Parameter(torch.zeros(1, channels, 1, 1))
 
     def forward(self, x: Tensor, noise: Tensor) -> Tensor:
-        return x + self.strength * noise
+        # In x's precision: a float32 term would turn a bfloat16 trunk back to float32.
+        return x + self.strength.to(x.dtype) * noise.to(x.dtype)
 
 
 class UpBlock(nn.Module):
@@ -181,18 +182,27 @@ class TextureGenerator(nn.Module):
         self.detail_noise = NoiseStrength(c.detail_width)
         self.to_output = CircularConv2d(c.detail_width, 4)
 
-    def forward(self, latent: Latent, class_index: Tensor) -> Tensor:
-        """(B, 4, 32L, 32L): albedo in [0, 1] (sRGB) and height in [0, 1]."""
+    def forward(
+        self, latent: Latent, class_index: Tensor, trunk_dtype: torch.dtype | None = None
+    ) -> Tensor:
+        """(B, 4, 32L, 32L): albedo in [0, 1] (sRGB) and height in [0, 1].
+
+        trunk_dtype (inference only), e.g. bfloat16: the trunk, where nearly all the arithmetic
+        is, runs in that precision; the full-resolution stage stays in float32, so the height map
+        keeps sub-8-bit steps (bfloat16 resolves only 1/256 near 1).
+        """
         cells = latent.local.shape[-1]
         code = torch.cat([latent.global_, self.class_embedding(class_index)], dim=1)
         spatial = code[..., None, None].expand(-1, -1, cells, cells)
         periodic = self.periodic(class_index, latent.phase, cells)
-        x = self.stem(torch.cat([latent.local, spatial, periodic], dim=1))
         *block_noise, detail_noise = latent.noise
-        for block, noise in zip(self.blocks, block_noise, strict=True):
-            x = block(x, noise)
-        x = circular_upsample_conv(x, self.to_detail)
-        x = F.leaky_relu(self.detail_noise(x, detail_noise), 0.2)
+        device = latent.local.device.type
+        with torch.autocast(device, dtype=trunk_dtype, enabled=trunk_dtype is not None):
+            x = self.stem(torch.cat([latent.local, spatial, periodic], dim=1))
+            for block, noise in zip(self.blocks, block_noise, strict=True):
+                x = block(x, noise)
+            x = circular_upsample_conv(x, self.to_detail)
+        x = F.leaky_relu(self.detail_noise(x.float(), detail_noise), 0.2)
         return torch.sigmoid(self.to_output(x))
 
 

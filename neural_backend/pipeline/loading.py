@@ -36,7 +36,7 @@ def load_weatherer(device: str, settings) -> ImageWeatherer:
     models = load_available(device, settings.weights_dir)
     return ImageWeatherer(
         load_presets(settings.presets_dir),
-        available_generators(device, settings.weights_dir),
+        available_generators(device, settings.weights_dir, settings.precision),
         models.get("segmentation"),
         models.get("harmonization"),
     )

@@ -4,9 +4,10 @@ import numpy as np
 import pytest
 import torch
 
+from neural_backend.config import Settings
 from neural_backend.eval.texture_metrics import seam_ratio
 from neural_backend.generators import available_generators
-from neural_backend.generators.gan import GanTextures
+from neural_backend.generators.gan import GanTextures, _stretch, trunk_dtype
 from neural_backend.layers.circular import (
     CircularConv2d,
     circular_resize,
@@ -15,7 +16,12 @@ from neural_backend.layers.circular import (
 )
 from neural_backend.models.texture_gan import Latent, TextureGANConfig, TextureGenerator
 from neural_backend.presets import load_presets
-from neural_backend.train.texture_gan import fake_crops, log_spectra, spectrum_loss
+from neural_backend.train.texture_gan import (
+    diversity_floor_loss,
+    fake_crops,
+    log_spectra,
+    spectrum_loss,
+)
 
 SMALL = TextureGANConfig(
     classes=("moss", "rust"),
@@ -80,6 +86,33 @@ def test_generator_output_is_periodic_to_float_precision():
     assert out.shape[-1] == 4 * SMALL.cell == 128
     cell = SMALL.cell
     assert torch.allclose(torch.roll(out, (cell, 2 * cell), dims=(2, 3)), out_rolled, atol=1e-5)
+
+
+def test_the_bfloat16_trunk_changes_a_texture_by_a_fraction_of_a_level(shipped):
+    latent = Latent.sample(shipped.model.config, 1, 8, torch.Generator().manual_seed(3))
+    label = torch.tensor([shipped.classes.index("rust")])
+    with torch.no_grad():
+        exact = shipped.model(latent, label)
+        fast = shipped.model(latent, label, torch.bfloat16)
+    assert fast.dtype == torch.float32  # the full-resolution stage and the output stay float32
+    levels = (fast - exact).abs() * 255
+    assert 0 < levels.max() < 12 and levels.mean() < 0.5  # it did run in bfloat16, and closely
+
+
+def test_precision_float32_is_exact_everywhere_and_a_typo_is_refused_by_name(monkeypatch):
+    assert trunk_dtype("cpu", "float32") is None
+    with pytest.raises(ValueError, match="precision must be one of"):
+        trunk_dtype("cpu", "bf16")
+    monkeypatch.setenv("WEATHERING_PRECISION", "half")
+    with pytest.raises(ValueError, match=r"precision must be one of \('auto', 'float32'\)"):
+        Settings.from_env()
+
+
+def test_roughness_stretches_the_1st_to_99th_percentile_over_the_range():
+    field = np.random.default_rng(0).beta(2, 5, (300, 200)).astype(np.float32)
+    lo, hi = np.percentile(field, [1, 99])
+    expected = np.clip((field - lo) / (hi - lo), 0, 1)
+    assert np.abs(_stretch(field) - expected).max() < 2e-3
 
 
 def test_the_noise_images_drive_fine_detail():
@@ -165,3 +198,18 @@ def test_the_spectral_term_is_zero_on_target_and_pulls_blur_back_towards_detail(
     loss.backward()
     sharper = blurred + 0.05 * torch.sign(-blurred.grad)  # a small step down the gradient
     assert float(spectrum_loss(sharper.detach(), labels, targets)) < loss.item()
+
+
+def test_the_diversity_floor_pushes_only_a_collapsed_class_apart():
+    rng = torch.Generator().manual_seed(0)
+    labels = torch.tensor([0, 1, 0, 1])  # pairs (0, 2) and (1, 3) share a class
+    targets = torch.tensor([0.1, 0.1])
+    varied = torch.rand(4, 4, 64, 64, generator=rng)  # pairs differ by ~0.33 at 32²
+    assert float(diversity_floor_loss(varied, labels, targets)) == 0
+    collapsed = varied.clone()
+    collapsed[2] = collapsed[0] + 0.01  # class 0 makes one texture whatever the latent
+    collapsed.requires_grad_()
+    loss = diversity_floor_loss(collapsed, labels, targets)
+    assert float(loss) == pytest.approx(0.5 * (0.1 - 0.01), abs=1e-4)
+    loss.backward()
+    assert collapsed.grad[[1, 3]].abs().sum() == 0 and collapsed.grad[[0, 2]].abs().sum() > 0
