@@ -119,20 +119,10 @@ def weathering_pair(image, label, texture, rng, ignore: int) -> Pair:
     return Pair(composite, mask.astype(np.float32), real)
 
 
-def attenuated(pair: Pair, strength: float) -> Pair:
-    """The same edit made only `strength` of the way (0: the photo itself, nothing to undo)."""
-    composite = pair.real + strength * (pair.composite - pair.real)
-    return Pair(composite.astype(np.float32), pair.mask, pair.real)
-
-
 def camvid_pairs(
-    images, labels, ignore: int, seed: int, textures=(), weathering_share=0.25, mild_share=0.0
+    images, labels, ignore: int, seed: int, textures=(), weathering_share=0.25
 ) -> list[Pair]:
-    """One pair per photo, reproducible from the seed: a fixed held-out set for validation.
-
-    mild_share of the photo edits are attenuated to a uniformly random strength, down to none:
-    a composite that already fits must be left alone, and a slight misfit corrected slightly.
-    """
+    """One pair per photo, reproducible from the seed: a fixed held-out set for validation."""
     rng = np.random.default_rng(seed)
     pairs = []
     for index, (image, label) in enumerate(zip(images, labels, strict=True)):
@@ -140,10 +130,7 @@ def camvid_pairs(
         if len(textures) and rng.random() < weathering_share:
             texture = tile_to(textures[rng.integers(len(textures))], image.shape[:2])
             pairs.append(weathering_pair(image, label, texture, rng, ignore))
-            continue
-        other = images[(index + 1 + rng.integers(len(images) - 1)) % len(images)]
-        pair = photo_pair(image, label, other.astype(np.float32) / 255, rng, ignore)
-        if mild_share and rng.random() < mild_share:  # no draw at 0: held-out sets stay fixed
-            pair = attenuated(pair, rng.random())
-        pairs.append(pair)
+        else:
+            other = images[(index + 1 + rng.integers(len(images) - 1)) % len(images)]
+            pairs.append(photo_pair(image, label, other.astype(np.float32) / 255, rng, ignore))
     return pairs

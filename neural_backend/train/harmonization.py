@@ -42,12 +42,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0.25,
         help="fraction of pairs that paste one of our textures",
     )
-    parser.add_argument(
-        "--mild-share",
-        type=float,
-        default=0.25,
-        help="fraction of photo edits attenuated to a random strength, down to none",
-    )
 
 
 def texture_bank(count_per_class: int = 6) -> list[np.ndarray]:
@@ -124,7 +118,6 @@ def train(args: argparse.Namespace) -> None:
             int(rng.integers(2**31)),
             textures,
             args.weathering_share,
-            args.mild_share,
         )
         composite, mask, real = to_batch(pairs)
         if rng.random() < 0.5:
@@ -146,7 +139,6 @@ def train(args: argparse.Namespace) -> None:
                     parameters=count_parameters(model),
                     pairs="full size, shrunk to the working size inside the model",
                     weathering_share=args.weathering_share,
-                    mild_share=args.mild_share,
                     val_metrics={
                         "mse": mse,
                         "composite_mse": composite_mse,

@@ -1,7 +1,7 @@
 import numpy as np
 import torch
 
-from neural_backend.data.composites import attenuated, object_mask, photo_pair
+from neural_backend.data.composites import object_mask, photo_pair
 from neural_backend.models.harmonization import (
     AttentionFeatureModulation,
     HarmonizationConfig,
@@ -74,14 +74,3 @@ def test_training_pairs_differ_from_the_photo_only_under_the_mask():
     assert np.array_equal(pair.composite[outside], pair.real[outside])
     assert np.abs(pair.composite - pair.real)[~outside].mean() > 0.01
     assert object_mask(labels, rng, 11).sum() > 0
-
-
-def test_a_mild_training_edit_lies_on_the_way_from_the_photo_to_the_full_edit():
-    rng = np.random.default_rng(1)
-    image = rng.random((48, 64, 3)).astype(np.float32)
-    labels = np.zeros((48, 64), np.uint8)
-    labels[10:30, 10:40] = 3
-    pair = photo_pair(image, labels, rng.random((48, 64, 3)).astype(np.float32), rng, ignore=11)
-    assert np.array_equal(attenuated(pair, 0.0).composite, pair.real)  # fits: nothing to undo
-    edit = pair.composite - pair.real
-    assert np.allclose(attenuated(pair, 0.3).composite - pair.real, 0.3 * edit, atol=1e-6)
