@@ -38,6 +38,10 @@ NAME = "texture_gan"
 TILE_CELLS = 5  # generated training tiles are 160 px; the discriminator judges 128 px crops
 CROP = 128
 SPECTRUM_CROPS = 64  # real crops per class behind its target spectrum
+# Textures of one class must differ at least this share as much as its photos' crops do. At the
+# full 1.0, classes whose few photos are all different things (water stain: dark leak decals and
+# red plaster) were pushed into colours that none of their photos have.
+DIVERSITY_FLOOR = 0.75
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -51,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--diversity-weight",
         type=float,
-        default=0.0,
+        default=1.0,
         help="weight of the diversity floor (0: off)",
     )
     parser.add_argument(
@@ -125,7 +129,7 @@ def target_diversity(photos: dict, classes: list[str], rng: np.random.Generator)
         ]
         pooled = content(torch.stack(crops))
         targets.append((pooled[::2] - pooled[1::2]).abs().mean())
-    return torch.stack(targets)
+    return DIVERSITY_FLOOR * torch.stack(targets)
 
 
 def diversity_floor_loss(fake: Tensor, labels: Tensor, targets: Tensor) -> Tensor:
