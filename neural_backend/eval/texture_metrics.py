@@ -80,9 +80,14 @@ def colour_distance(a: Tensor, b: Tensor, pixels: int = 20000, seed: int = 0) ->
     return sliced_wasserstein(sample(a), sample(b), seed=seed)
 
 
+def content(crops: Tensor) -> Tensor:
+    """What diversity compares: the colours at 32², so content counts and grain does not."""
+    return F.adaptive_avg_pool2d(crops[:, :3], 32)
+
+
 def diversity(crops: Tensor) -> float:
-    """Mean L1 distance between different crops, at 32² so it measures content, not noise."""
-    small = F.adaptive_avg_pool2d(crops, 32).flatten(1)
+    """Mean L1 distance between the content of different crops."""
+    small = content(crops).flatten(1)
     distances = torch.cdist(small, small, p=1) / small.shape[1]
     n = len(small)
     return float(distances.sum() / (n * (n - 1)))

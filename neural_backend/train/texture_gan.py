@@ -9,8 +9,8 @@ radially averaged log power spectrum towards that of its photos. Small CNN criti
 punish missing fine detail, and on a CPU budget the generator otherwise stays far too smooth.
 
 A diversity floor (a hinge form of mode seeking, Mao et al., CVPR 2019) asks two textures of one
-class to differ at least as much as two crops of its photos do: with 4–5 very different photos a
-class otherwise collapses to their average (dirt: 0.018 against its photos' 0.10).
+class to differ at least 3/4 as much as two crops of its photos do: with 4–5 very different photos
+a class otherwise collapses to their average (dirt: 0.018 against its photos' 0.10).
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from safetensors.torch import load_file
 from torch import Tensor
 
 from neural_backend.data.texture_photos import augment, list_classes, load_all, random_crop
-from neural_backend.eval.texture_metrics import radial_power
+from neural_backend.eval.texture_metrics import content, radial_power
 from neural_backend.models.registry import count_parameters, create_model, load_model, save_model
 from neural_backend.models.texture_gan import Latent, TextureGenerator
 from neural_backend.train.common import TrainingLog, cosine_lr, previous_runs, provenance
@@ -112,14 +112,9 @@ def target_spectra(photos: dict, classes: list[str], rng: np.random.Generator) -
     return torch.stack(targets)
 
 
-def content(crops: Tensor) -> Tensor:
-    """What diversity compares: colour at 32², content rather than grain (as the evaluation)."""
-    return F.adaptive_avg_pool2d(crops[:, :3], 32)
-
-
 @torch.no_grad()
 def target_diversity(photos: dict, classes: list[str], rng: np.random.Generator) -> Tensor:
-    """(classes,): mean L1 distance between two augmented crops of a class's photos."""
+    """(classes,): DIVERSITY_FLOOR × the mean content distance of two crops of a class's photos."""
     targets = []
     for name in classes:
         choices = photos[name]
@@ -133,7 +128,7 @@ def target_diversity(photos: dict, classes: list[str], rng: np.random.Generator)
 
 
 def diversity_floor_loss(fake: Tensor, labels: Tensor, targets: Tensor) -> Tensor:
-    """How far same-class pairs (i, i + half) fall short of their class's photo diversity."""
+    """How far same-class pairs (i, i + half) fall short of their class's diversity floor."""
     half = len(fake) // 2
     pooled = content(fake)
     gaps = (pooled[:half] - pooled[half : 2 * half]).abs().mean(dim=(1, 2, 3))

@@ -5,7 +5,7 @@ import pytest
 import torch
 
 from neural_backend.config import Settings
-from neural_backend.eval.texture_metrics import seam_ratio
+from neural_backend.eval.texture_metrics import diversity, seam_ratio
 from neural_backend.generators import available_generators
 from neural_backend.generators.gan import GanTextures, _stretch, trunk_dtype
 from neural_backend.layers.circular import (
@@ -86,6 +86,13 @@ def test_generator_output_is_periodic_to_float_precision():
     assert out.shape[-1] == 4 * SMALL.cell == 128
     cell = SMALL.cell
     assert torch.allclose(torch.roll(out, (cell, 2 * cell), dims=(2, 3)), out_rolled, atol=1e-5)
+
+
+@pytest.mark.parametrize("name", ["dirt", "weathered_concrete"])
+def test_seeds_of_the_shipped_model_give_different_textures(shipped, presets, name):
+    # These classes once collapsed to one look whatever the seed (0.018 and 0.031; photos ~0.1).
+    albedo = [shipped(presets[name], 256, seed).albedo for seed in range(8)]
+    assert diversity(torch.from_numpy(np.stack(albedo)).permute(0, 3, 1, 2)) > 0.05
 
 
 def test_the_bfloat16_trunk_changes_a_texture_by_a_fraction_of_a_level(shipped):
@@ -204,7 +211,7 @@ def test_the_diversity_floor_pushes_only_a_collapsed_class_apart():
     rng = torch.Generator().manual_seed(0)
     labels = torch.tensor([0, 1, 0, 1])  # pairs (0, 2) and (1, 3) share a class
     targets = torch.tensor([0.1, 0.1])
-    varied = torch.rand(4, 4, 64, 64, generator=rng)  # pairs differ by ~0.33 at 32²
+    varied = torch.rand(4, 4, 64, 64, generator=rng)  # pairs differ by ~0.16 at 32²
     assert float(diversity_floor_loss(varied, labels, targets)) == 0
     collapsed = varied.clone()
     collapsed[2] = collapsed[0] + 0.01  # class 0 makes one texture whatever the latent
