@@ -109,6 +109,10 @@ class TextureResponse(BaseModel):
     variation: float
     generator: str
     maps: dict[str, EncodedMap] = Field(description="albedo (sRGB), height and roughness (linear)")
+    height_mean: float = Field(
+        description="The height map's mean: the level the texture's breakup of decay is centred "
+        "on, so the texture moves where decay reaches first, not how much of it there is"
+    )
 
 
 class SegmentRequest(BaseModel):

@@ -19,7 +19,7 @@ class FakeClient:
             n: {"data": base64.b64encode(n.encode()).decode()}
             for n in ("albedo", "height", "roughness")
         }
-        return {"generator": "procedural", "maps": maps}
+        return {"generator": "procedural", "maps": maps, "height_mean": 0.32}
 
 
 @pytest.mark.parametrize(
@@ -48,6 +48,7 @@ def test_fetch_writes_each_map_under_the_orders_key(tmp_path):
         "roughness": b"roughness",
     }
     assert texture_set.paths["albedo"].name == "rust_s7_512_x1_albedo.png"
+    assert texture_set.height_mean == 0.32  # where the layer centres the texture's breakup
     assert not list(tmp_path.glob("*.partial"))
 
 

@@ -34,6 +34,7 @@ def test_png_maps_have_the_asked_size_depth_and_colour_space(client):
     assert height.shape == (128, 128)
     assert body["maps"]["albedo"]["colour_space"] == "sRGB"
     assert body["maps"]["roughness"]["colour_space"] == "linear"
+    assert body["height_mean"] == pytest.approx(height.mean() / 65535, abs=1e-4)
 
 
 @pytest.mark.parametrize("generator", ["gan", "procedural"])

@@ -44,7 +44,9 @@ def apply_layers(objects: list, stack: list, scale: float, pack: bool) -> int:
             if strength is not None:
                 values["Strength"] = strength
             for material, use_uv in uv_ok.items():
-                group = node_group.build_group(texture_set.order.key, preset, maps, use_uv)
+                group = node_group.build_group(
+                    texture_set.order.key, preset, maps, use_uv, texture_set.height_mean
+                )
                 layers.insert_layer(material, group, preset["name"], preset["label"], values)
         return len(uv_ok)
     except Exception:

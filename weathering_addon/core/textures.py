@@ -53,6 +53,8 @@ class TextureSet:
     order: TextureOrder
     preset: dict
     generator: str
+    # Where the layer centres the height that breaks decay up (0.5 if the backend does not say).
+    height_mean: float = 0.5
     paths: dict[str, Path] = field(default_factory=dict)
 
 
@@ -71,7 +73,12 @@ def fetch_texture_set(
     response = client.textures(order.request())
     progress.update(0.85, "Writing texture files")
     directory.mkdir(parents=True, exist_ok=True)
-    texture_set = TextureSet(order, presets[order.weathering_class], response["generator"])
+    texture_set = TextureSet(
+        order,
+        presets[order.weathering_class],
+        response["generator"],
+        float(response.get("height_mean", 0.5)),
+    )
     for name in MAP_NAMES:
         path = directory / f"{order.key}_{name}.png"
         write_atomically(path, base64.b64decode(response["maps"][name]["data"]))

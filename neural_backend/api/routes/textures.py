@@ -52,4 +52,5 @@ def generate_textures(body: TextureRequest, state, progress: Progress) -> Textur
         variation=body.variation,
         generator=body.generator,
         maps=encoded,
+        height_mean=float(maps.height.mean()),
     )
