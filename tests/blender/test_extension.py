@@ -268,3 +268,23 @@ def test_the_scene_age_drives_every_layer_over_a_shot_and_removal_restores(empty
     bpy.ops.weathering.remove()
     empty_scene.animation_data_clear()  # the scene's own age keyframes are not the layers'
     assert scene_tools.serialize_scene() == before
+
+
+def test_the_textures_height_moves_decay_without_taking_it_away(empty_scene, tmp_path):
+    # The GAN's rust heights sit around 0.3: centred on 0.5 instead of their mean, they took
+    # decay away at every age.
+    scene = empty_scene
+    objects = scene_tools.mixed_scene()
+    scene_tools.set_up_cycles(scene, samples=4)
+    weather(weathering_class="rust", age=0.6, seed=1)
+    materials = {o.material_slots[0].material for o in objects}
+    scene_tools.show_mask_instead(materials)
+    broken_up = blender_harness.render(scene, tmp_path / "breakup.png")[..., 0]
+    for material in materials:
+        for layer in layers_of(material):
+            layer.inputs["Breakup"].default_value = 0.0
+    plain = blender_harness.render(scene, tmp_path / "plain.png")[..., 0]
+    assert np.abs(broken_up - plain).mean() > 0.005, "the texture should move where decay is"
+    # Centred on its mean it adds about as much as it takes (here 1.42×, through the smooth
+    # step); centred on 0.5 it took decay away: 0.78× of the plain mask.
+    assert broken_up.mean() > 0.9 * plain.mean()
