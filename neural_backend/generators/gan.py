@@ -14,7 +14,7 @@ from neural_backend.presets import Preset
 
 NAME = "gan"
 # Beyond this many generated pixels a side, zooming out is done by resampling, not generating:
-# it bounds memory (a 4096² texture peaks at 2.8 GB resident, 6 s on 2 cores; 9 s in float32)
+# it bounds memory (a 4096² texture peaks at 2.8 GB resident, 6–8 s on 2 cores; 9 s in float32)
 # whatever size and scale are asked for.
 MAX_GENERATED = 4096
 
