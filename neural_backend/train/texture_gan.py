@@ -69,9 +69,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def real_batch(
     photos: dict, classes: list[str], rng: np.random.Generator, batch: int
 ) -> tuple[Tensor, Tensor]:
-    """Classes drawn evenly, whatever their photo count; photos evenly within a class. The two
-    halves have the same classes in the same order, so every fake has a same-class partner."""
-    labels = np.tile(rng.integers(0, len(classes), batch // 2), 2)
+    """Classes drawn evenly, whatever their photo count; photos evenly within a class. Sample i
+    and sample i + partner_offset(batch) have the same class, so fakes come in same-class pairs."""
+    labels = np.tile(rng.integers(0, len(classes), partner_offset(batch)), 2)[:batch]
     crops = []
     for label in labels:
         choices = photos[classes[label]]
@@ -127,12 +127,17 @@ def target_diversity(photos: dict, classes: list[str], rng: np.random.Generator)
     return DIVERSITY_FLOOR * torch.stack(targets)
 
 
+def partner_offset(batch: int) -> int:
+    """Where sample i's same-class partner sits: i + this (an odd batch's last has none)."""
+    return (batch + 1) // 2
+
+
 def diversity_floor_loss(fake: Tensor, labels: Tensor, targets: Tensor) -> Tensor:
-    """How far same-class pairs (i, i + half) fall short of their class's diversity floor."""
-    half = len(fake) // 2
+    """How far same-class pairs fall short of their class's diversity floor."""
+    offset = partner_offset(len(fake))
     pooled = content(fake)
-    gaps = (pooled[:half] - pooled[half : 2 * half]).abs().mean(dim=(1, 2, 3))
-    return F.relu(targets[labels[:half]] - gaps).mean()
+    gaps = (pooled[offset:] - pooled[: len(fake) - offset]).abs().mean(dim=(1, 2, 3))
+    return F.relu(targets[labels[offset:]] - gaps).mean()
 
 
 def spectrum_loss(fake: Tensor, labels: Tensor, targets: Tensor) -> Tensor:
@@ -168,6 +173,10 @@ def train(args: argparse.Namespace) -> None:
     history = previous_runs(args, NAME)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
+    if args.batch < 2:
+        raise SystemExit(
+            f"--batch must be at least 2 (fakes come in same-class pairs), got {args.batch}"
+        )
     classes = list_classes(args.data)
     config = {"classes": classes}
     if args.resume:

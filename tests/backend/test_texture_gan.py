@@ -220,3 +220,14 @@ def test_the_diversity_floor_pushes_only_a_collapsed_class_apart():
     assert float(loss) == pytest.approx(0.5 * (0.1 - 0.01), abs=1e-4)
     loss.backward()
     assert collapsed.grad[[1, 3]].abs().sum() == 0 and collapsed.grad[[0, 2]].abs().sum() > 0
+
+
+def test_an_odd_batch_pairs_each_fake_with_its_same_class_partner():
+    labels = torch.tensor([0, 1, 2, 0, 1])  # as real_batch draws them: the last 2 repeat the first
+    targets = torch.tensor([0.1, 0.1, 0.1])
+    fakes = torch.rand(5, 4, 64, 64, generator=torch.Generator().manual_seed(1))
+    assert float(diversity_floor_loss(fakes, labels, targets)) == 0
+    fakes[2] = fakes[0]  # alike, but of different classes: no pair
+    assert float(diversity_floor_loss(fakes, labels, targets)) == 0
+    fakes[3] = fakes[0]  # the class-0 pair collapsed
+    assert float(diversity_floor_loss(fakes, labels, targets)) == pytest.approx(0.05, abs=1e-6)

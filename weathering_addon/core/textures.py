@@ -77,7 +77,7 @@ def fetch_texture_set(
         order,
         presets[order.weathering_class],
         response["generator"],
-        float(response.get("height_mean", 0.5)),
+        float(response.get("height_mean", TextureSet.height_mean)),
     )
     for name in MAP_NAMES:
         path = directory / f"{order.key}_{name}.png"
