@@ -113,6 +113,10 @@ class TextureResponse(BaseModel):
         description="The height map's mean: the level the texture's breakup of decay is centred "
         "on, so the texture moves where decay reaches first, not how much of it there is"
     )
+    breakup_gain: float = Field(
+        description="What the centred height is multiplied by before the preset's breakup "
+        "weight, so every texture breaks decay up equally (the decay maps apply it too)"
+    )
 
 
 class SegmentRequest(BaseModel):

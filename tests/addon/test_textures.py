@@ -3,12 +3,13 @@ import base64
 import pytest
 from core.client import BackendError
 from core.jobs import Progress
-from core.textures import TextureOrder, fetch_texture_set
+from core.textures import HeightBreakup, TextureOrder, fetch_texture_set
 
 
 class FakeClient:
-    def __init__(self):
+    def __init__(self, breakup=None):
         self.requests = []
+        self.breakup = {"height_mean": 0.32, "breakup_gain": 1.7} if breakup is None else breakup
 
     def classes(self):
         return [{"name": "rust", "label": "Rust"}]
@@ -19,7 +20,7 @@ class FakeClient:
             n: {"data": base64.b64encode(n.encode()).decode()}
             for n in ("albedo", "height", "roughness")
         }
-        return {"generator": "procedural", "maps": maps, "height_mean": 0.32}
+        return {"generator": "procedural", "maps": maps, **self.breakup}
 
 
 @pytest.mark.parametrize(
@@ -48,8 +49,14 @@ def test_fetch_writes_each_map_under_the_orders_key(tmp_path):
         "roughness": b"roughness",
     }
     assert texture_set.paths["albedo"].name == "rust_s7_512_x1_albedo.png"
-    assert texture_set.height_mean == 0.32  # where the layer centres the texture's breakup
+    # The layer breaks decay up as the backend's decay maps do: around this mean, at this gain.
+    assert texture_set.breakup == HeightBreakup(centre=0.32, gain=1.7)
     assert not list(tmp_path.glob("*.partial"))
+
+
+def test_an_older_backend_without_breakup_fields_keeps_the_former_layer(tmp_path):
+    texture_set = fetch_texture_set(FakeClient({}), TextureOrder("rust"), tmp_path, Progress())
+    assert texture_set.breakup == HeightBreakup(centre=0.5, gain=1.0)
 
 
 def test_a_class_the_backend_lacks_is_named_with_what_it_offers(tmp_path):

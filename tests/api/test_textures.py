@@ -5,6 +5,7 @@ import numpy as np
 import png
 import pytest
 
+from neural_backend.generators.maps import TextureMaps
 from tests.backend.tiling import assert_tiles
 
 
@@ -35,6 +36,9 @@ def test_png_maps_have_the_asked_size_depth_and_colour_space(client):
     assert body["maps"]["albedo"]["colour_space"] == "sRGB"
     assert body["maps"]["roughness"]["colour_space"] == "linear"
     assert body["height_mean"] == pytest.approx(height.mean() / 65535, abs=1e-4)
+    # The gain the extension's layer applies is the one the backend's decay maps use.
+    decoded = TextureMaps(albedo, height.astype(np.float32) / 65535, height)
+    assert body["breakup_gain"] == pytest.approx(decoded.breakup_gain(), rel=1e-3)
 
 
 @pytest.mark.parametrize("generator", ["gan", "procedural"])

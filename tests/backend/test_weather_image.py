@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from neural_backend.generators import available_generators
-from neural_backend.generators.maps import TextureMaps
+from neural_backend.generators.maps import BREAKUP_STD, TextureMaps
 from neural_backend.pipeline.decay import decay_map
 from neural_backend.pipeline.image_input import from_float_rgb, to_float_rgb
 from neural_backend.pipeline.loading import load_available
@@ -56,11 +56,27 @@ def test_the_breakup_keeps_the_texture_patches_and_drops_its_grain():
     maps = TextureMaps(np.zeros((256, 256, 3), np.float32), patches + grain, patches)
     breakup = maps.breakup()
     assert abs(float(breakup.mean())) < 1e-6  # it moves where decay goes, not how much
-    target = patches - patches.mean()
-    assert np.abs(breakup - target).mean() < 0.25 * np.abs(grain).mean()
+    target = (patches - patches.mean()) * maps.breakup_gain()
+    assert np.abs(breakup - target).mean() < 0.25 * np.abs(grain * maps.breakup_gain()).mean()
     # Blurred by wrapping, so the breakup tiles exactly as its texture does.
     rolled = TextureMaps(maps.albedo, np.roll(maps.height, (5, 9), (0, 1)), patches)
     np.testing.assert_allclose(rolled.breakup(), np.roll(breakup, (5, 9), (0, 1)), atol=1e-5)
+
+
+def test_every_textures_height_breaks_decay_up_equally():
+    # A retrained GAN with flatter heights must not make decay less patchy: the breakup has one
+    # contrast, whatever the height's, and the preset's weight alone sets how much it counts.
+    y, x = np.mgrid[0:128, 0:128] * (2 * np.pi / 128)
+    shape = (np.sin(3 * x) * np.cos(2 * y)).astype(np.float32)
+    breakups = [
+        TextureMaps(np.zeros((128, 128, 3)), 0.5 + contrast * shape, shape).breakup()
+        for contrast in (0.1, 0.4)
+    ]
+    np.testing.assert_allclose(breakups[0], breakups[1], atol=1e-4)
+    assert float(breakups[0].std()) == pytest.approx(BREAKUP_STD, rel=1e-3)
+    # Nearly flat heights are lifted only so far: their ripples are not patches.
+    flat = TextureMaps(np.zeros((128, 128, 3)), 0.5 + 0.001 * shape, shape)
+    assert float(flat.breakup().std()) < 0.03 * BREAKUP_STD  # unbounded, it would be 1×
 
 
 @pytest.mark.parametrize("generator", ["gan", "procedural"])

@@ -45,7 +45,7 @@ def apply_layers(objects: list, stack: list, scale: float, pack: bool) -> int:
                 values["Strength"] = strength
             for material, use_uv in uv_ok.items():
                 group = node_group.build_group(
-                    texture_set.order.key, preset, maps, use_uv, texture_set.height_mean
+                    texture_set.order.key, preset, maps, use_uv, texture_set.breakup
                 )
                 layers.insert_layer(material, group, preset["name"], preset["label"], values)
         return len(uv_ok)

@@ -3,7 +3,8 @@ material's own shader by a decay mask computed in the shader from geometry cues.
 
 mask = smoothstep(e0, e0 + softness, score) * strength,  e0 = 1 - age * (1 + softness)
 score = spread * weighted mean of cavity (1 - AO), edges (bevel vs. true normal), up-facing
-        normals and low areas (generated Z), + breakup * (texture height - its mean).
+        normals and low areas (generated Z), + breakup * gain * (texture height - its mean);
+        the gain brings every texture's height to the same contrast (see HeightBreakup).
 For a fixed point the score does not depend on age and e0 falls as age rises, so growth is
 monotonic: whatever is weathered at age 0.3 is still weathered at 0.6.
 """
@@ -11,6 +12,8 @@ monotonic: whatever is weathered at age 0.3 is still weathered at 0.6.
 from __future__ import annotations
 
 import bpy
+
+from ..core.textures import HeightBreakup
 
 GROUP_PREFIX = "Weathering Layer"
 # (socket name, preset growth key, tooltip); the preset gives each class its defaults.
@@ -132,7 +135,7 @@ def _cues(b: Builder, textures: dict) -> list:
     return [cavity, edge, up, low, textures["height"]]
 
 
-def _mask(b: Builder, cues: list, height_mean: float):
+def _mask(b: Builder, cues: list, breakup: HeightBreakup):
     geometric, weights = None, None
     for (name, _key, _tip), cue in zip(CUE_INPUTS[:-1], cues[:-1], strict=True):
         weight = b.inputs.outputs[name]
@@ -143,12 +146,15 @@ def _mask(b: Builder, cues: list, height_mean: float):
         weights = weight if weights is None else b.math(7, "ADD", weights, weight)
     geometric = b.math(7, "DIVIDE", geometric, b.math(7, "MAXIMUM", weights, 1e-4))
     # A weighted mean of cues seldom nears 1 (a flat wall has no cavity or edge), so Spread
-    # stretches it; the texture's height, centred on its mean, then breaks the border up. (On
-    # 0.5, a texture whose heights sit low, as the GAN's rust at 0.32, took decay away at every
-    # age instead of only moving it: the backend's decay maps centre on the mean too.)
-    centred_height = b.math(7, "SUBTRACT", cues[-1], height_mean)
-    breakup = b.math(7, "MULTIPLY", centred_height, b.inputs.outputs["Breakup"])
-    score = _multiply_add(b, geometric, b.inputs.outputs["Spread"], breakup)
+    # stretches it; the texture's height, centred on its mean and scaled to a common contrast
+    # as the backend's decay maps are, then breaks the border up. (On 0.5, a texture whose
+    # heights sit low, as the GAN's rust at 0.32, took decay away at every age instead of only
+    # moving it.)
+    centred_height = b.math(7, "SUBTRACT", cues[-1], breakup.centre)
+    weight = b.math(7, "MULTIPLY", b.inputs.outputs["Breakup"], breakup.gain)
+    score = _multiply_add(
+        b, geometric, b.inputs.outputs["Spread"], b.math(7, "MULTIPLY", centred_height, weight)
+    )
 
     return age_mask(b, score)
 
@@ -191,10 +197,10 @@ def surface(b: Builder, textures: dict, pbr: dict):
 
 
 def build_group(
-    texture_key: str, preset: dict, images: dict, use_uv: bool, height_mean: float
+    texture_key: str, preset: dict, images: dict, use_uv: bool, breakup: HeightBreakup
 ) -> bpy.types.NodeTree:
-    """The layer group of one texture set and projection, made once and shared by materials.
-    height_mean: the height map's mean, which the breakup is centred on."""
+    """The layer group of one texture set and projection, made once and shared by materials;
+    breakup says how its height breaks the mask up."""
     name = group_name(texture_key, use_uv)
     group = bpy.data.node_groups.get(name)
     if group is not None and is_weathering_group(group):
@@ -205,7 +211,7 @@ def build_group(
     _interface(group, preset)
     b = Builder(group)
     textures = _textures(b, images, use_uv)
-    mask = _mask(b, _cues(b, textures), height_mean)
+    mask = _mask(b, _cues(b, textures), breakup)
     mix_over(b, mask, surface(b, textures, preset["pbr"]))
     return group
 

@@ -48,13 +48,29 @@ class TextureOrder:
         }
 
 
+@dataclass(frozen=True)
+class HeightBreakup:
+    """How the layer turns the texture's height into its breakup of decay: (height − centre) ×
+    gain, the same as the backend's decay maps. An older backend that sends neither gets the
+    layer's former 0.5 and 1."""
+
+    centre: float = 0.5
+    gain: float = 1.0
+
+    @classmethod
+    def from_response(cls, response: dict) -> HeightBreakup:
+        return cls(
+            float(response.get("height_mean", cls.centre)),
+            float(response.get("breakup_gain", cls.gain)),
+        )
+
+
 @dataclass
 class TextureSet:
     order: TextureOrder
     preset: dict
     generator: str
-    # Where the layer centres the height that breaks decay up (0.5 if the backend does not say).
-    height_mean: float = 0.5
+    breakup: HeightBreakup = HeightBreakup()
     paths: dict[str, Path] = field(default_factory=dict)
 
 
@@ -77,7 +93,7 @@ def fetch_texture_set(
         order,
         presets[order.weathering_class],
         response["generator"],
-        float(response.get("height_mean", TextureSet.height_mean)),
+        HeightBreakup.from_response(response),
     )
     for name in MAP_NAMES:
         path = directory / f"{order.key}_{name}.png"

@@ -53,4 +53,5 @@ def generate_textures(body: TextureRequest, state, progress: Progress) -> Textur
         generator=body.generator,
         maps=encoded,
         height_mean=float(maps.height.mean()),
+        breakup_gain=maps.breakup_gain(),
     )
