@@ -221,7 +221,7 @@ def test_the_spectral_term_is_zero_on_target_and_pulls_blur_back_towards_detail(
 
 def test_the_spectral_term_wants_the_photos_sharp_crops_not_just_their_typical_one():
     # Photos half flat and half four times as contrasty; fakes all in between have the same
-    # mean log spectrum, yet a fifth of the photos' mean power: the GAN was drawn that way.
+    # mean log spectrum, yet an eighth of the photos' mean power: the GAN was drawn that way.
     base = torch.rand(4, 4, 128, 128, generator=torch.Generator().manual_seed(1)) - 0.5
     photos = torch.cat([0.25 * base[:2], 4 * base[2:]]) + 0.5
     targets = log_spectra(photos)[None]
