@@ -138,10 +138,19 @@ def run(data: Path | None, device: str) -> list[Row]:
 def _harmonization(harmonizer, photo: np.ndarray) -> list[Row]:
     mask = np.zeros(photo.shape[:2], np.float32)
     mask[HEIGHT // 4 : 3 * HEIGHT // 4, WIDTH // 3 : 2 * WIDTH // 3] = 1
+    one_view = harmonizer.with_caution(None)
     network = median_ms(lambda: harmonizer.harmonize_float(photo, mask, uniform=True), repeat=3)
+    single = median_ms(lambda: one_view.harmonize_float(photo, mask, uniform=True), repeat=3)
     classic = median_ms(lambda: reinhard((photo * 255).astype(np.uint8), mask * 255), repeat=3)
     return [
         Row("weathering", "harmonization network 1080p", network, "Reinhard", classic / network),
+        Row(
+            "weathering",
+            "harmonization network 1080p, one view (no caution)",
+            single,
+            "four views",
+            network / single,
+        ),
         Row("weathering", "Reinhard transfer 1080p", classic),
     ]
 

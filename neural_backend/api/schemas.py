@@ -145,6 +145,13 @@ class HarmonizeRequest(BaseModel):
         description="Foreground mask, same size, PNG base64 (255 = pasted region)",
         examples=[EXAMPLE_MASK],
     )
+    caution: float | None = Field(
+        None,
+        ge=0.0,
+        le=100.0,
+        description="How readily a correction the network's views disagree on is dropped; "
+        "0 keeps every correction (default: the server's, WEATHERING_HARMONIZATION_CAUTION, 8)",
+    )
 
 
 class HarmonizeResponse(BaseModel):

@@ -19,6 +19,24 @@ def add_device(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--threads", type=int, default=None, help="CPU threads for torch")
 
 
+def add_caution(parser: argparse.ArgumentParser) -> None:
+    default = Settings.from_env().harmonization_caution
+    parser.add_argument(
+        "--caution",
+        type=_non_negative,
+        default=default,
+        help="harmonization: how readily a correction the network's views disagree on is "
+        f"dropped; 0 keeps every correction (default {default:g})",
+    )
+
+
+def _non_negative(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")
+    return value
+
+
 def device_from(args: argparse.Namespace) -> str:
     import torch
 

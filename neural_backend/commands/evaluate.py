@@ -7,6 +7,8 @@ import json
 import sys
 from pathlib import Path
 
+from neural_backend.commands.common import add_caution
+
 MODELS = ("textures", "segmentation", "harmonization")
 
 
@@ -33,6 +35,7 @@ def register(commands) -> None:
         action="store_true",
         help="also record the report in the weights' card (evaluation.<data>)",
     )
+    add_caution(parser)
     parser.add_argument("--count", type=int, default=32, help="textures: crops per set and class")
     parser.add_argument(
         "--critic-steps",
@@ -93,8 +96,10 @@ def _evaluate(args, weights: Path) -> dict:
         return evaluate(args.data, args.split, weights)
     if args.model == "harmonization":
         from neural_backend.eval.harmonization import evaluate
+        from neural_backend.pipeline.loading import load_harmonizer
 
-        return evaluate(args.data, weights, write_to=args.write_samples)
+        harmonizer = load_harmonizer("cpu", weights).with_caution(args.caution)
+        return evaluate(args.data, weights, harmonizer, write_to=args.write_samples)
     from neural_backend.eval.texture_gan import evaluate
 
     return evaluate(args.data, weights, count=args.count, critic_steps=args.critic_steps)

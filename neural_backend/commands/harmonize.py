@@ -7,7 +7,13 @@ import sys
 from pathlib import Path
 
 from neural_backend.codecs import encode_png
-from neural_backend.commands.common import add_device, device_from, read_image, require_weights
+from neural_backend.commands.common import (
+    add_caution,
+    add_device,
+    device_from,
+    read_image,
+    require_weights,
+)
 from neural_backend.data.harmonization_samples import list_samples
 from neural_backend.pipeline.loading import load_harmonizer
 
@@ -17,6 +23,7 @@ def register(commands) -> None:
     parser.add_argument("samples", type=Path, help="folder of NAME/composite.png + NAME/mask.png")
     parser.add_argument("--out-dir", type=Path, required=True)
     add_device(parser)
+    add_caution(parser)
     parser.set_defaults(run=run)
 
 
@@ -25,7 +32,7 @@ def run(args: argparse.Namespace) -> None:
         samples = list_samples(args.samples)
     except FileNotFoundError as error:
         sys.exit(str(error))
-    harmonizer = require_weights(load_harmonizer, device_from(args))
+    harmonizer = require_weights(load_harmonizer, device_from(args)).with_caution(args.caution)
     args.out_dir.mkdir(parents=True, exist_ok=True)
     for index, sample in enumerate(samples, start=1):
         composite, mask = read_image(sample.composite), read_image(sample.mask, "L")

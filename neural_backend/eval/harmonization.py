@@ -89,30 +89,36 @@ def evaluate(
     write_to: Path | None = None,
 ) -> dict:
     """Everything `weathering eval harmonization` reports. data: a sample folder, or the CamVid
-    folder (then its val photos become held-out composites)."""
+    folder (then its val photos become held-out composites). The model is scored at the
+    harmonizer's caution, and beside it run once without (one view, as trained)."""
     data = Path(data)
     samples = camvid_samples(data) if (data / "classes.json").exists() else folder_samples(data)
     if write_to:
         write_samples(samples, write_to)
     harmonizer = harmonizer or load_harmonizer("cpu", weights_dir)
-    methods = {"model": [], "composite": [], "reinhard": []}
+    one_view = harmonizer.with_caution(None)
+    methods = {"model": [], "model_one_view": [], "composite": [], "reinhard": []}
     for _, composite, mask, real in samples:
         methods["model"].append(errors(harmonizer.harmonize(composite, mask), real, mask))
+        methods["model_one_view"].append(errors(one_view.harmonize(composite, mask), real, mask))
         methods["composite"].append(errors(composite, real, mask))
         methods["reinhard"].append(errors(reinhard(composite, mask), real, mask))
     summary = {
         name: {key: float(np.mean([r[key] for r in rows])) for key in rows[0]}
         for name, rows in methods.items()
     }
-    worse = sum(
-        m["mse"] > c["mse"] + 1e-9
-        for m, c in zip(methods["model"], methods["composite"], strict=True)
-    )
+
+    def share_worse(name: str) -> float:
+        pairs = zip(methods[name], methods["composite"], strict=True)
+        return sum(m["mse"] > c["mse"] + 1e-9 for m, c in pairs) / len(samples)
+
     model_mse = summary["model"]["mse"]
     return {
         "samples": len(samples),
+        "caution": harmonizer.caution,
         **summary,
         "mse_reduction_vs_composite": 1 - model_mse / max(summary["composite"]["mse"], 1e-12),
         "mse_reduction_vs_reinhard": 1 - model_mse / max(summary["reinhard"]["mse"], 1e-12),
-        "share_worse_than_composite": worse / len(samples),
+        "share_worse_than_composite": share_worse("model"),
+        "one_view_share_worse_than_composite": share_worse("model_one_view"),
     }

@@ -6,6 +6,7 @@ import numpy as np
 import torch
 
 from neural_backend.colour import LUMA
+from neural_backend.config import HARMONIZATION_CAUTION
 from neural_backend.models.harmonization import (
     HarmonizationNet,
     apply_transforms,
@@ -15,9 +16,20 @@ from neural_backend.models.harmonization import (
 
 
 class Harmonizer:
-    def __init__(self, model: HarmonizationNet, device: str = "cpu"):
+    def __init__(
+        self,
+        model: HarmonizationNet,
+        device: str = "cpu",
+        caution: float | None = HARMONIZATION_CAUTION,
+    ):
+        """caution: see models.harmonization.correction_field; None runs the network once."""
         self.model = model.to(device).eval()
         self.device = device
+        self.caution = caution
+
+    def with_caution(self, caution: float | None) -> Harmonizer:
+        """The same network at another caution (the model is shared, not copied)."""
+        return Harmonizer(self.model, self.device, caution)
 
     def harmonize(self, composite: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """composite (H, W, 3) uint8; mask (H, W) uint8, foreground 255. Gives uint8."""
@@ -29,14 +41,14 @@ class Harmonizer:
     ) -> np.ndarray:
         """composite (H, W, 3) and mask (H, W) as floats in [0, 1]; gives float32 (H, W, 3).
         uniform: one colour transform for the whole region (keeps its light and shade)."""
-        result = harmonize(self.model, *self._inputs(composite, mask), uniform)
+        result = harmonize(self.model, *self._inputs(composite, mask), uniform, self.caution)
         return _image(result)
 
     def recolour(self, image: np.ndarray, composite: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """image (H', W', 3) in [0, 1] given the colour and contrast that harmonize the masked
         region of the composite (one transform), its own brightness kept: harmonization learned to
         match a pasted object's level to its surroundings, but rust on a pale wall is darker."""
-        transform = region_transform(self.model, *self._inputs(composite, mask))
+        transform = region_transform(self.model, *self._inputs(composite, mask), self.caution)
         source = self._batch(image)
         result = _image(apply_transforms(source, torch.ones_like(source[:, :1]), transform))
         ratio = (image @ LUMA) / np.maximum(result @ LUMA, 1e-4)

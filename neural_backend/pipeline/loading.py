@@ -34,9 +34,10 @@ def load_available(device: str = "cpu", weights_dir: Path = WEIGHTS_DIR) -> dict
 def load_weatherer(device: str, settings) -> ImageWeatherer:
     """The image pipeline with every model and generator whose weights are present."""
     models = load_available(device, settings.weights_dir)
+    harmonizer = models.get("harmonization")
     return ImageWeatherer(
         load_presets(settings.presets_dir),
         available_generators(device, settings.weights_dir, settings.precision),
         models.get("segmentation"),
-        models.get("harmonization"),
+        harmonizer and harmonizer.with_caution(settings.harmonization_caution),
     )

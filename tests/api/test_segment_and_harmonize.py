@@ -57,6 +57,23 @@ def test_harmonize_changes_only_the_masked_region(client, photo):
     assert not np.array_equal(out[mask == 255], composite[mask == 255])
 
 
+def test_harmonize_takes_a_caution_and_refuses_a_negative_one(client, photo):
+    composite = photo.copy()
+    composite[40:80, 30:90] = (250, 40, 200)
+    mask = np.zeros((90, 120), np.uint8)
+    mask[40:80, 30:90] = 255
+    body = {"composite": b64_png(composite), "mask": b64_png(mask)}
+    changes = []
+    for caution in (0.0, 100.0):
+        out = read_png(
+            client.post("/v1/harmonize", json={**body, "caution": caution}).json()["image"]
+        )
+        changes.append(np.abs(out.astype(int) - composite)[mask == 255].mean())
+    assert changes[1] < changes[0]  # more caution, less correction
+    response = client.post("/v1/harmonize", json={**body, "caution": -1})
+    assert response.status_code == 422 and "caution" in response.text
+
+
 def test_harmonize_refuses_a_mask_of_another_size(client, photo):
     mask = np.zeros((10, 10), np.uint8)
     response = client.post(

@@ -76,11 +76,17 @@ def test_harmonize_then_evaluate_a_sample_folder(tmp_path, capsys):
     main(["harmonize", str(tmp_path / "samples"), "--out-dir", str(tmp_path / "out")])
     assert iio.imread(tmp_path / "out" / "a.png").shape == (64, 96, 3)
     capsys.readouterr()
-    main(["eval", "harmonization", "--data", str(tmp_path / "samples"), "--json"])
+    main(["eval", "harmonization", "--data", str(tmp_path / "samples"), "--json", "--caution", "3"])
     report = json.loads(capsys.readouterr().out)
-    assert report["samples"] == 2
-    assert set(report) >= {"model", "composite", "reinhard", "share_worse_than_composite"}
+    assert report["samples"] == 2 and report["caution"] == 3.0
+    assert set(report) >= {"model", "model_one_view", "composite", "reinhard"}
+    assert 0 <= report["one_view_share_worse_than_composite"] <= 1
     assert report["composite"]["mse"] > 0 and report["composite"]["psnr"] < 100
+    with pytest.raises(SystemExit):
+        main(
+            ["harmonize", str(tmp_path / "samples"), "--out-dir", str(tmp_path), "--caution", "-1"]
+        )
+    assert "--caution: must be 0 or more, got -1" in capsys.readouterr().err
 
 
 def test_evaluate_segmentation_reports_every_exit_and_adaptive(tiny_camvid, capsys):

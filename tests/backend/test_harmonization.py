@@ -6,6 +6,7 @@ from neural_backend.models.harmonization import (
     AttentionFeatureModulation,
     HarmonizationConfig,
     HarmonizationNet,
+    agreement_gain,
     harmonize,
     working_copy,
 )
@@ -40,13 +41,42 @@ def test_the_network_sees_a_binary_mask_as_in_training_unless_it_would_vanish():
     model = HarmonizationNet(SMALL)
     image, mask = _composite(300, 420)
     mask[..., 21:23, :] = 1  # a thin line: its shrunk pixels are partly covered
-    _, small = working_copy(model, image, mask)
+    _, small = working_copy(image, mask, model.config.working_size)
     assert set(small.unique().tolist()) == {0.0, 1.0}
     assert abs(float(small.mean() - mask.mean())) < 0.01  # the region keeps its size
     thin = torch.zeros_like(mask)
     thin[..., 100, :] = 1  # one row of 300: under half of any working pixel
-    _, small = working_copy(model, image, thin)
+    _, small = working_copy(image, thin, model.config.working_size)
     assert 0 < small.max() < 0.5  # kept soft, not dropped
+
+
+def test_views_that_agree_keep_the_correction_and_views_that_disagree_drop_it():
+    correction = torch.full((1, 3, 8, 8), 0.1)
+    agreed = torch.stack([correction * 1.05, correction * 0.95, correction, correction])
+    assert agreement_gain(agreed, caution=8.0).item() > 0.9
+    split = torch.stack([correction * 1.5, correction * 0.5, -correction, correction * 2])
+    assert agreement_gain(split, caution=8.0).item() == 0.0
+    assert agreement_gain(split, caution=0.0).item() == 1.0  # caution 0 keeps it whole
+    quiet = agreement_gain(torch.zeros(4, 1, 3, 8, 8), caution=8.0)
+    assert torch.isfinite(quiet).all()  # no correction at all: nothing to divide by
+
+
+def test_caution_scales_the_views_mean_correction_toward_none():
+    model = HarmonizationNet(SMALL).eval()
+    torch.manual_seed(0)
+    torch.nn.init.constant_(model.to_transform.bias, 0.05)  # a correction every view makes
+    torch.nn.init.normal_(model.to_transform.weight, std=0.5)  # and parts the views differ on
+    image, mask = _composite(96, 128)
+    outside = mask.expand_as(image) == 0
+    averaged = harmonize(model, image, mask, caution=0.0) - image
+    cautious = harmonize(model, image, mask, caution=2.0) - image
+    dropped = harmonize(model, image, mask, caution=1e6) - image
+    assert averaged.abs().mean() > 1e-3
+    assert torch.equal(dropped, torch.zeros_like(dropped))  # the composite, exactly
+    gain = float((cautious * averaged).sum() / (averaged * averaged).sum())
+    assert 0.0 < gain < 1.0
+    assert torch.allclose(cautious, gain * averaged, atol=2e-3)  # the same correction, scaled
+    assert cautious[outside].abs().max() == 0
 
 
 def test_attention_matches_foreground_spread_to_the_attended_background():

@@ -12,6 +12,8 @@ async def harmonize(body: HarmonizeRequest, request: Request) -> HarmonizeRespon
     """The composite with its masked region matched to the scene; nothing else changes."""
     state = request.app.state
     harmonizer = require_model(state, "harmonization")
+    if body.caution is not None:
+        harmonizer = harmonizer.with_caution(body.caution)
 
     def work(progress) -> HarmonizeResponse:
         limit = state.settings.max_image_side
