@@ -9,6 +9,10 @@ distribution of each class's radially averaged log power spectra towards that of
 Small CNN critics are slow to punish missing fine detail, and on a CPU budget the generator
 otherwise stays far too smooth.
 
+A colour term does the same for each crop's Lab mean and standard deviation: the critic sees
+colour but, with 4–5 photos a class, let rust drift a third more saturated than its photos and
+every rust crop take the same hue, where the photos range from red to brown.
+
 A diversity floor (a hinge form of mode seeking, Mao et al., CVPR 2019) asks two textures of one
 class to differ at least 3/4 as much as two crops of its photos do: with 4–5 very different photos
 a class otherwise collapses to their average (dirt: 0.018 against its photos' 0.10).
@@ -28,6 +32,7 @@ from PIL import Image
 from safetensors.torch import load_file
 from torch import Tensor
 
+from neural_backend.colour import RGB_TO_XYZ, WHITE
 from neural_backend.data.texture_photos import augment, list_classes, load_all, random_crop
 from neural_backend.eval.texture_metrics import content, radial_power
 from neural_backend.models.registry import count_parameters, create_model, load_model, save_model
@@ -38,8 +43,8 @@ from neural_backend.train.curves import write_curves
 NAME = "texture_gan"
 TILE_CELLS = 5  # generated training tiles are 160 px; the discriminator judges 128 px crops
 CROP = 128
-SPECTRUM_CROPS = 64  # real crops per class behind its target spectra
-SPECTRUM_BANK = 32  # recent fakes per class that a batch's fakes are ranked among
+TARGET_CROPS = 64  # real crops per class behind its target spectra and colour statistics
+FEATURE_BANK = 32  # recent fakes per class that a batch's fakes are ranked among
 # Textures of one class must differ at least this share as much as its photos' crops do. At the
 # full 1.0, classes whose few photos are all different things (water stain: dark leak decals and
 # red plaster) were pushed into colours that none of their photos have.
@@ -53,6 +58,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--sample-every", type=int, default=500)
     parser.add_argument(
         "--spectrum-weight", type=float, default=0.1, help="weight of the spectral term (0: off)"
+    )
+    parser.add_argument(
+        "--colour-weight",
+        type=float,
+        default=0.0,
+        help="weight of the colour-statistics term (0: off)",
     )
     parser.add_argument(
         "--diversity-weight",
@@ -98,21 +109,35 @@ def log_spectra(crops: Tensor) -> Tensor:
     return radial_power(crops[:, :3]).clamp_min(1e-12).log()
 
 
+def colour_statistics(crops: Tensor) -> Tensor:
+    """(n, 6): each crop's Lab mean and standard deviation, in tens of Lab units (so the term's
+    size is near the spectral one's)."""
+    rgb = crops[:, :3].clamp(0, 1)
+    linear = torch.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+    matrix = torch.as_tensor(RGB_TO_XYZ / WHITE[:, None], dtype=crops.dtype)
+    xyz = torch.einsum("ij,njhw->nihw", matrix, linear)
+    edge = (6 / 29) ** 3
+    f = torch.where(xyz > edge, xyz.clamp_min(edge) ** (1 / 3), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
+    lab = torch.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], 1)
+    lab = lab.flatten(2) / 10
+    return torch.cat([lab.mean(2), lab.std(2)], 1)
+
+
 @torch.no_grad()
-def target_spectra(photos: dict, classes: list[str], rng: np.random.Generator) -> Tensor:
-    """(classes, SPECTRUM_CROPS, CROP/2): the log spectra of augmented crops of each class's
-    photos, whose distribution per frequency the fakes' are matched to."""
-    targets = []
+def target_statistics(
+    photos: dict, classes: list[str], rng: np.random.Generator
+) -> tuple[Tensor, Tensor]:
+    """Per class, TARGET_CROPS crops of its photos: their log spectra (classes, crops, CROP/2),
+    from augmented crops, and their colour statistics (classes, crops, 6), from crops as they
+    are: the jitter keeps the critic from memorising photos, it is no colour the textures should
+    have. The fakes' distributions, feature by feature, are matched to these."""
+    spectra, colours = [], []
     for name in classes:
         choices = photos[name]
-        crops = torch.stack(
-            [
-                augment(random_crop(choices[i % len(choices)], CROP, rng), rng)
-                for i in range(SPECTRUM_CROPS)
-            ]
-        )
-        targets.append(log_spectra(crops))
-    return torch.stack(targets)
+        crops = [random_crop(choices[i % len(choices)], CROP, rng) for i in range(TARGET_CROPS)]
+        spectra.append(log_spectra(torch.stack([augment(c, rng) for c in crops])))
+        colours.append(colour_statistics(torch.stack(crops)))
+    return torch.stack(spectra), torch.stack(colours)
 
 
 @torch.no_grad()
@@ -123,7 +148,7 @@ def target_diversity(photos: dict, classes: list[str], rng: np.random.Generator)
         choices = photos[name]
         crops = [
             augment(random_crop(choices[rng.integers(len(choices))], CROP, rng), rng)
-            for _ in range(2 * SPECTRUM_CROPS)
+            for _ in range(2 * TARGET_CROPS)
         ]
         pooled = content(torch.stack(crops))
         targets.append((pooled[::2] - pooled[1::2]).abs().mean())
@@ -143,46 +168,58 @@ def diversity_floor_loss(fake: Tensor, labels: Tensor, targets: Tensor) -> Tenso
     return F.relu(targets[labels[offset:]] - gaps).mean()
 
 
-class SpectrumBank:
-    """The last fake log spectra of each class (detached). A batch holds about two fakes per
-    class; ranked among the bank's, they stand for levels from the bottom to the top of the
-    class's distribution, not only its quartiles, so the sharpest fakes are asked to be as sharp
-    as the sharpest photos."""
+class FeatureBank:
+    """The last fakes' features of each class (detached): log spectra, or colour statistics. A
+    batch holds about two fakes per class; ranked among the bank's, they stand for levels from
+    the bottom to the top of the class's distribution, not only its quartiles, so the sharpest
+    fakes are asked to be as sharp as the sharpest photos."""
 
-    def __init__(self, classes: int, size: int = SPECTRUM_BANK):
+    def __init__(self, classes: int, size: int = FEATURE_BANK):
         self.size = size
-        self.spectra: list[Tensor | None] = [None] * classes
+        self.features: list[Tensor | None] = [None] * classes
 
-    def levels(self, label: int, spectra: Tensor) -> Tensor:
-        """(n, frequencies): each spectrum's mid-rank level in the bank and the batch together."""
-        values, pool = spectra.detach(), self._with(label, spectra)
+    def levels(self, label: int, features: Tensor) -> Tensor:
+        """(n, features): each fake's mid-rank level in the bank and the batch together."""
+        values, pool = features.detach(), self._with(label, features)
         below = (pool[None] < values[:, None]).sum(1)
         equal = (pool[None] == values[:, None]).sum(1)
         return (below + 0.5 * equal) / len(pool)
 
-    def add(self, label: int, spectra: Tensor) -> None:
-        self.spectra[label] = self._with(label, spectra)[-self.size :]
+    def add(self, label: int, features: Tensor) -> None:
+        self.features[label] = self._with(label, features)[-self.size :]
 
-    def _with(self, label: int, spectra: Tensor) -> Tensor:
-        kept = self.spectra[label]
-        return spectra.detach() if kept is None else torch.cat([kept, spectra.detach()])
+    def _with(self, label: int, features: Tensor) -> Tensor:
+        kept = self.features[label]
+        return features.detach() if kept is None else torch.cat([kept, features.detach()])
 
 
-def spectrum_loss(fake: Tensor, labels: Tensor, targets: Tensor, bank: SpectrumBank) -> Tensor:
-    """How far each class's fake log spectra lie from its photos', frequency by frequency, as
-    1-D optimal transport: each fake's value against the photos' quantile at its rank.
+def spectrum_loss(fake: Tensor, labels: Tensor, targets: Tensor, bank: FeatureBank) -> Tensor:
+    """How far each class's fake log spectra lie from its photos', frequency by frequency.
 
     Matching the whole distribution and not just its mean log matters because the power that
     is seen (and measured) is the mean power, and the sharpest crops dominate it: matched on
     the mean log, the GAN drew the typical crop's fine detail but not the sharp ones', and its
     mean power at periods of 2–4 pixels was a third of the photos'."""
-    spectra = log_spectra(fake)
-    loss = fake.new_zeros(())
+    return distribution_loss(log_spectra(fake), labels, targets, bank)
+
+
+def colour_loss(fake: Tensor, labels: Tensor, targets: Tensor, bank: FeatureBank) -> Tensor:
+    """How far each class's fake crops' Lab means and spreads lie from its photos' crops'."""
+    return distribution_loss(colour_statistics(fake), labels, targets, bank)
+
+
+def distribution_loss(
+    features: Tensor, labels: Tensor, targets: Tensor, bank: FeatureBank
+) -> Tensor:
+    """Per class and feature, 1-D optimal transport: each fake's value against the photos'
+    quantile at its rank among the class's recent fakes. features (n, F); targets (classes,
+    crops, F)."""
+    loss = features.new_zeros(())
     for label in labels.unique().tolist():
         members = labels == label
-        quantiles = _quantiles(targets[label], bank.levels(label, spectra[members]))
-        loss = loss + (spectra[members] - quantiles).abs().mean() * members.float().mean()
-        bank.add(label, spectra[members])
+        quantiles = _quantiles(targets[label], bank.levels(label, features[members]))
+        loss = loss + (features[members] - quantiles).abs().mean() * members.float().mean()
+        bank.add(label, features[members])
     return loss
 
 
@@ -230,8 +267,8 @@ def train(args: argparse.Namespace) -> None:
     else:
         generator = create_model(NAME, config)
     photos = load_all(args.data)
-    targets = target_spectra(photos, classes, rng)
-    spectrum_bank = SpectrumBank(len(classes))
+    targets, colour_targets = target_statistics(photos, classes, rng)
+    spectrum_bank, colour_bank = FeatureBank(len(classes)), FeatureBank(len(classes))
     diversity_targets = target_diversity(photos, classes, rng)
     discriminator = create_model("texture_gan_discriminator", config)
     if args.resume and (args.resume / "texture_gan_discriminator.safetensors").exists():
@@ -263,9 +300,15 @@ def train(args: argparse.Namespace) -> None:
         opt_d.step()
         g_loss = -discriminator(fake, labels).mean()
         s_loss = spectrum_loss(fake, labels, targets, spectrum_bank)
+        c_loss = colour_loss(fake, labels, colour_targets, colour_bank)
         v_loss = diversity_floor_loss(fake, labels, diversity_targets)
         opt_g.zero_grad(set_to_none=True)
-        (g_loss + args.spectrum_weight * s_loss + args.diversity_weight * v_loss).backward()
+        (
+            g_loss
+            + args.spectrum_weight * s_loss
+            + args.colour_weight * c_loss
+            + args.diversity_weight * v_loss
+        ).backward()
         opt_g.step()
         update_average(average, generator, decay=0.995 if step < 1000 else 0.999)
         if step % 25 == 0:
@@ -275,6 +318,7 @@ def train(args: argparse.Namespace) -> None:
                 d_loss=float(d_loss.detach()),
                 g_loss=float(g_loss.detach()),
                 spectrum=float(s_loss.detach()),
+                colour=float(c_loss.detach()),
                 diversity_shortfall=float(v_loss.detach()),
             )
         if step % args.sample_every == 0 or step == args.steps:
@@ -284,6 +328,7 @@ def train(args: argparse.Namespace) -> None:
                 crop=CROP,
                 tile_cells=TILE_CELLS,
                 spectrum_weight=args.spectrum_weight,
+                colour_weight=args.colour_weight,
                 diversity_weight=args.diversity_weight,
                 initialized_from=str(args.init_from) if args.init_from else None,
             )
@@ -297,6 +342,7 @@ def train(args: argparse.Namespace) -> None:
                     "discriminator hinge loss": {"d": log.series("d_loss")},
                     "generator loss": {"g": log.series("g_loss")},
                     "log-spectrum gap to the photos": {"spectrum": log.series("spectrum")},
+                    "colour-statistics gap (10 Lab units)": {"colour": log.series("colour")},
                     "diversity shortfall": {"floor": log.series("diversity_shortfall")},
                 },
             )

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 import torch
 
+from neural_backend.colour import rgb_to_lab
 from neural_backend.config import Settings
 from neural_backend.eval.texture_metrics import diversity, seam_ratio
 from neural_backend.generators import available_generators
@@ -17,7 +18,9 @@ from neural_backend.layers.circular import (
 from neural_backend.models.texture_gan import Latent, TextureGANConfig, TextureGenerator
 from neural_backend.presets import load_presets
 from neural_backend.train.texture_gan import (
-    SpectrumBank,
+    FeatureBank,
+    colour_loss,
+    colour_statistics,
     diversity_floor_loss,
     fake_crops,
     log_spectra,
@@ -210,13 +213,13 @@ def test_the_spectral_term_is_zero_on_target_and_pulls_blur_back_towards_detail(
     real = torch.rand(6, 4, 128, 128, generator=rng)
     labels = torch.tensor([0, 0, 0, 1, 1, 1])
     targets = torch.stack([log_spectra(real[:3]), log_spectra(real[3:])])
-    assert float(spectrum_loss(real, labels, targets, SpectrumBank(2))) < 1e-5
+    assert float(spectrum_loss(real, labels, targets, FeatureBank(2))) < 1e-5
     blurred = torch.nn.functional.avg_pool2d(real, 5, stride=1, padding=2).requires_grad_()
-    loss = spectrum_loss(blurred, labels, targets, SpectrumBank(2))
+    loss = spectrum_loss(blurred, labels, targets, FeatureBank(2))
     assert loss.item() > 1.0
     loss.backward()
     sharper = blurred + 0.05 * torch.sign(-blurred.grad)  # a small step down the gradient
-    assert float(spectrum_loss(sharper.detach(), labels, targets, SpectrumBank(2))) < loss.item()
+    assert float(spectrum_loss(sharper.detach(), labels, targets, FeatureBank(2))) < loss.item()
 
 
 def test_the_spectral_term_wants_the_photos_sharp_crops_not_just_their_typical_one():
@@ -228,16 +231,44 @@ def test_the_spectral_term_wants_the_photos_sharp_crops_not_just_their_typical_o
     in_between = base + 0.5
     assert (log_spectra(in_between).mean(0) - targets[0].mean(0)).abs().mean() < 0.2
     labels = torch.zeros(4, dtype=torch.long)
-    assert float(spectrum_loss(in_between, labels, targets, SpectrumBank(1))) > 2.0  # log 4²
-    assert float(spectrum_loss(photos, labels, targets, SpectrumBank(1))) < 1e-5
+    assert float(spectrum_loss(in_between, labels, targets, FeatureBank(1))) > 2.0  # log 4²
+    assert float(spectrum_loss(photos, labels, targets, FeatureBank(1))) < 1e-5
     # One fake a batch: ranked among the bank's recent flat ones, the sharp fake is judged
     # against the photos' sharp end, not their middle.
-    bank = SpectrumBank(1)
+    bank = FeatureBank(1)
     for crop in photos[:2].repeat(4, 1, 1, 1):
         spectrum_loss(crop[None], labels[:1], targets, bank)
     sharp = photos[2:3]
     assert float(spectrum_loss(sharp, labels[:1], targets, bank)) < 0.5
-    assert float(spectrum_loss(sharp, labels[:1], targets, SpectrumBank(1))) > 1.0
+    assert float(spectrum_loss(sharp, labels[:1], targets, FeatureBank(1))) > 1.0
+
+
+def test_colour_statistics_are_each_crops_lab_mean_and_spread():
+    crops = torch.rand(3, 4, 16, 16, generator=torch.Generator().manual_seed(2))
+    lab = rgb_to_lab(crops[:, :3].permute(0, 2, 3, 1).numpy()).reshape(3, -1, 3)
+    expected = np.concatenate([lab.mean(1), lab.std(1, ddof=1)], 1) / 10  # in tens of Lab units
+    assert np.abs(colour_statistics(crops).numpy() - expected).max() < 0.005
+
+
+def test_the_colour_term_wants_every_hue_the_photos_have_not_their_average():
+    # Photos of one class, half red-brown and half orange; fakes all of nearly the orange-brown
+    # in between have the photos' mean colour, which the term must not accept.
+    def flat(rgb):
+        return torch.cat([torch.tensor(rgb), torch.ones(1)]).view(1, 4, 1, 1).expand(1, 4, 32, 32)
+
+    photos = torch.cat([flat([0.45, 0.2, 0.15])] * 2 + [flat([0.7, 0.4, 0.1])] * 2)
+    targets = colour_statistics(photos)[None]
+    between = torch.cat([flat([0.575 + d, 0.3 + d, 0.125]) for d in (-0.01, -0.005, 0.005, 0.01)])
+    between.requires_grad_()
+    labels = torch.zeros(4, dtype=torch.long)
+    assert float(colour_loss(photos, labels, targets, FeatureBank(1))) < 1e-5
+    loss = colour_loss(between, labels, targets, FeatureBank(1))
+    assert loss.item() > 0.2  # two Lab units in the mean over the six statistics
+    loss.backward()
+    # Its gradient pulls the fakes apart: the darker two down to red-brown, the others up to
+    # orange (a step down the gradient lowers the red and green of the first two).
+    red_green_gradient = between.grad[:, :2].mean(dim=(1, 2, 3))
+    assert (red_green_gradient[:2] > 0).all() and (red_green_gradient[2:] < 0).all()
 
 
 def test_the_diversity_floor_pushes_only_a_collapsed_class_apart():

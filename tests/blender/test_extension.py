@@ -284,7 +284,11 @@ def test_the_textures_height_moves_decay_without_taking_it_away(empty_scene, tmp
         for layer in layers_of(material):
             layer.inputs["Breakup"].default_value = 0.0
     plain = blender_harness.render(scene, tmp_path / "plain.png")[..., 0]
-    assert np.abs(broken_up - plain).mean() > 0.005, "the texture should move where decay is"
-    # Centred on its mean it adds about as much as it takes (here 1.42×, through the smooth
-    # step); centred on 0.5 it took decay away: 0.78× of the plain mask.
+    # Where the texture moves decay, relative to how much decay there is (2% of this frame):
+    # a mean over the frame would depend on the shot. Session-9 rust moved 1.3× the decayed
+    # area's worth of pixels by over 0.1, session-10 rust 0.8×; without breakup it is 0.
+    moved = (np.abs(broken_up - plain) > 0.1).mean() / (plain > 0.5).mean()
+    assert moved > 0.25, "the texture should move where decay is"
+    # Centred on its mean it adds about as much as it takes (session-10 rust 1.02×, session-9
+    # 1.24×, through the smooth step); centred on 0.5 it took decay away: 0.78× of the plain mask.
     assert broken_up.mean() > 0.9 * plain.mean()
