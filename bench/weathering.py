@@ -14,7 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench.common import ROOT, Row, median_ms, street_photo
+from bench.common import ROOT, Row, interleaved_median_ms, street_photo
 from neural_backend.api.app import create_app
 from neural_backend.api.server import running_server
 from neural_backend.codecs import quantize
@@ -139,9 +139,15 @@ def _harmonization(harmonizer, photo: np.ndarray) -> list[Row]:
     mask = np.zeros(photo.shape[:2], np.float32)
     mask[HEIGHT // 4 : 3 * HEIGHT // 4, WIDTH // 3 : 2 * WIDTH // 3] = 1
     one_view = harmonizer.with_caution(None)
-    network = median_ms(lambda: harmonizer.harmonize_float(photo, mask, uniform=True), repeat=3)
-    single = median_ms(lambda: one_view.harmonize_float(photo, mask, uniform=True), repeat=3)
-    classic = median_ms(lambda: reinhard((photo * 255).astype(np.uint8), mask * 255), repeat=3)
+    times = interleaved_median_ms(
+        {
+            "network": lambda: harmonizer.harmonize_float(photo, mask, uniform=True),
+            "single": lambda: one_view.harmonize_float(photo, mask, uniform=True),
+            "classic": lambda: reinhard((photo * 255).astype(np.uint8), mask * 255),
+        },
+        repeat=5,
+    )
+    network, single, classic = times["network"], times["single"], times["classic"]
     return [
         Row("weathering", "harmonization network 1080p", network, "Reinhard", classic / network),
         Row(

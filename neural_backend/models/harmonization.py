@@ -163,9 +163,12 @@ def view_transforms(model: HarmonizationNet, composite: Tensor, mask: Tensor):
     for scale in VIEW_SCALES:
         size = round(model.config.working_size * scale)
         image, region = working_copy(composite, mask, size)
-        for mirrored in (False, True):
-            flip = (lambda x: x.flip(-1)) if mirrored else (lambda x: x)
-            field = flip(model.colour_transforms(flip(image), flip(region)))
+        # The copy and its mirror in one batch: one network run per size.
+        both = model.colour_transforms(
+            torch.cat([image, image.flip(-1)]), torch.cat([region, region.flip(-1)])
+        )
+        plain, mirrored = both.chunk(2)
+        for field in (plain, mirrored.flip(-1)):
             fields.append(F.interpolate(field, size=grid, mode="bilinear", align_corners=False))
     return torch.stack(fields), small, small_mask
 
