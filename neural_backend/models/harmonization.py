@@ -150,19 +150,22 @@ def working_copy(composite: Tensor, mask: Tensor, working_size: int):
 
 
 # The views the network's answer is checked against: the working size and 1.25× it, each also
-# mirrored. Where they disagree, the correction is uncertain and is shrunk toward none.
+# mirrored. Where they disagree, the correction is uncertain and is shrunk toward none. The
+# first is the plain working size, whose grid the others are brought to.
 VIEW_SCALES = (1.0, 1.25)
 
 
 def view_transforms(model: HarmonizationNet, composite: Tensor, mask: Tensor):
     """Transform fields from every view (V, B, 12, h, w), all on the grid of the plain view, and
     that view's working-size composite and mask."""
-    small, small_mask = working_copy(composite, mask, model.config.working_size)
+    copies = [
+        working_copy(composite, mask, round(model.config.working_size * scale))
+        for scale in VIEW_SCALES
+    ]
+    small, small_mask = copies[0]
     grid = (small.shape[-2] // 4, small.shape[-1] // 4)
     fields = []
-    for scale in VIEW_SCALES:
-        size = round(model.config.working_size * scale)
-        image, region = working_copy(composite, mask, size)
+    for image, region in copies:
         # The copy and its mirror in one batch: one network run per size.
         both = model.colour_transforms(
             torch.cat([image, image.flip(-1)]), torch.cat([region, region.flip(-1)])
