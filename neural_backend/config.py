@@ -78,6 +78,10 @@ class Settings:
         for name in ("max_image_side", "max_targets", "workers"):
             if getattr(self, name) < 1:
                 raise ValueError(f"{name} must be at least 1, got {getattr(self, name)}")
+        if not self.harmonization_caution >= 0:
+            raise ValueError(
+                f"harmonization_caution must be 0 or more, got {self.harmonization_caution}"
+            )
         if self.queue_size < 0 or self.max_body_mb <= 0:
             raise ValueError("queue_size must be ≥ 0 and max_body_mb > 0")
         if not self.token and not is_loopback(self.host):

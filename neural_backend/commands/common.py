@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from neural_backend.config import DEVICES, Settings, resolve_device
+from neural_backend.config import DEVICES, HARMONIZATION_CAUTION, Settings, resolve_device
 from neural_backend.decoding import ImageDecodeError, decode_image
 
 
@@ -20,14 +20,25 @@ def add_device(parser: argparse.ArgumentParser) -> None:
 
 
 def add_caution(parser: argparse.ArgumentParser) -> None:
-    default = Settings.from_env().harmonization_caution
     parser.add_argument(
         "--caution",
         type=_non_negative,
-        default=default,
+        default=None,
         help="harmonization: how readily a correction the network's views disagree on is "
-        f"dropped; 0 keeps every correction (default {default:g})",
+        "dropped; 0 keeps every correction (default: WEATHERING_HARMONIZATION_CAUTION, else "
+        f"{HARMONIZATION_CAUTION:g})",
     )
+
+
+def caution_from(args: argparse.Namespace) -> float:
+    """--caution, else the environment's, read only by the commands that harmonize: a bad
+    WEATHERING_* value must not break every other command as their parsers are built."""
+    if args.caution is not None:
+        return args.caution
+    try:
+        return Settings.from_env().harmonization_caution
+    except ValueError as error:
+        sys.exit(str(error))
 
 
 def _non_negative(text: str) -> float:

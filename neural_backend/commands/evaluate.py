@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from neural_backend.commands.common import add_caution
+from neural_backend.commands.common import add_caution, caution_from
 
 MODELS = ("textures", "segmentation", "harmonization")
 
@@ -98,7 +98,7 @@ def _evaluate(args, weights: Path) -> dict:
         from neural_backend.eval.harmonization import evaluate
         from neural_backend.pipeline.loading import load_harmonizer
 
-        harmonizer = load_harmonizer("cpu", weights).with_caution(args.caution)
+        harmonizer = load_harmonizer("cpu", weights).with_caution(caution_from(args))
         return evaluate(args.data, weights, harmonizer, write_to=args.write_samples)
     from neural_backend.eval.texture_gan import evaluate
 

@@ -10,6 +10,7 @@ from neural_backend.codecs import encode_png
 from neural_backend.commands.common import (
     add_caution,
     add_device,
+    caution_from,
     device_from,
     read_image,
     require_weights,
@@ -32,7 +33,8 @@ def run(args: argparse.Namespace) -> None:
         samples = list_samples(args.samples)
     except FileNotFoundError as error:
         sys.exit(str(error))
-    harmonizer = require_weights(load_harmonizer, device_from(args)).with_caution(args.caution)
+    harmonizer = require_weights(load_harmonizer, device_from(args))
+    harmonizer = harmonizer.with_caution(caution_from(args))
     args.out_dir.mkdir(parents=True, exist_ok=True)
     for index, sample in enumerate(samples, start=1):
         composite, mask = read_image(sample.composite), read_image(sample.mask, "L")

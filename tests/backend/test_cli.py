@@ -89,6 +89,18 @@ def test_harmonize_then_evaluate_a_sample_folder(tmp_path, capsys):
     assert "--caution: must be 0 or more, got -1" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [("-2", "must be 0 or more, got -2"), ("lots", "must be float, got 'lots'")],
+)
+def test_a_bad_caution_in_the_environment_is_named_not_a_traceback(
+    tmp_path, monkeypatch, value, message
+):
+    monkeypatch.setenv("WEATHERING_HARMONIZATION_CAUTION", value)
+    with pytest.raises(SystemExit, match=f"harmonization_caution {message}"):
+        main(["eval", "harmonization", "--data", str(tmp_path), "--json"])
+
+
 def test_evaluate_segmentation_reports_every_exit_and_adaptive(tiny_camvid, capsys):
     import json
 
