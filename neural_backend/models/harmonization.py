@@ -153,6 +153,11 @@ def working_copy(composite: Tensor, mask: Tensor, working_size: int):
 # mirrored. Where they disagree, the correction is uncertain and is shrunk toward none. The
 # first is the plain working size, whose grid the others are brought to.
 VIEW_SCALES = (1.0, 1.25)
+# The views' mean correction falls short of the full one, as a regression trained on ambiguous
+# edits does: on composites of CamVid training photos, 1.1× it cut MSE by 4–6% at every caution
+# tried (at 12: 103.5 → 97.7), and larger scales made more samples worse. It scales what the
+# caution keeps.
+CORRECTION_SCALE = 1.1
 
 
 def view_transforms(model: HarmonizationNet, composite: Tensor, mask: Tensor):
@@ -195,8 +200,8 @@ def correction_field(
     """The transform field to apply, and the working-size mask it belongs to.
 
     caution None: the network run once, as in training. A number: the mean field of the views,
-    scaled toward the identity by their agreement_gain (an affine transform is linear in its
-    parameters, so this scales the correction itself); 0 only averages the views.
+    scaled by CORRECTION_SCALE × their agreement_gain (an affine transform is linear in its
+    parameters, so this scales the correction itself); 0 keeps every correction.
     """
     if caution is None:
         small, small_mask = working_copy(composite, mask, model.config.working_size)
@@ -204,7 +209,7 @@ def correction_field(
     fields, small, small_mask = view_transforms(model, composite, mask)
     corrections = torch.stack([apply_transforms(small, small_mask, f) - small for f in fields])
     gain = agreement_gain(corrections, caution)
-    return fields.mean(0) * gain.view(-1, 1, 1, 1), small_mask
+    return fields.mean(0) * (CORRECTION_SCALE * gain).view(-1, 1, 1, 1), small_mask
 
 
 @torch.no_grad()
