@@ -38,6 +38,13 @@ def register(commands) -> None:
     add_caution(parser)
     parser.add_argument("--count", type=int, default=32, help="textures: crops per set and class")
     parser.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="textures: which crops and textures are drawn; the distances move with it, so "
+        "compare models at one seed, or average several",
+    )
+    parser.add_argument(
         "--critic-steps",
         type=int,
         default=300,
@@ -102,7 +109,9 @@ def _evaluate(args, weights: Path) -> dict:
         return evaluate(args.data, weights, harmonizer, write_to=args.write_samples)
     from neural_backend.eval.texture_gan import evaluate
 
-    return evaluate(args.data, weights, count=args.count, critic_steps=args.critic_steps)
+    return evaluate(
+        args.data, weights, count=args.count, critic_steps=args.critic_steps, seed=args.seed
+    )
 
 
 def _as_text(report: dict, indent: str = "") -> str:

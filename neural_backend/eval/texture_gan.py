@@ -57,7 +57,7 @@ def evaluate(
     gan = GanTextures(load_model("texture_gan", weights_dir)[0])
     presets = load_presets(Settings.from_env().presets_dir)
     photos = load_all(data)
-    report: dict = {"crop": CROP, "classes": {}}
+    report: dict = {"crop": CROP, "count": count, "seed": seed, "classes": {}}
     pooled = {"real": [], "gan": [], "procedural": []}
     for name, class_photos in photos.items():
         if name not in gan.classes or name not in presets:
@@ -69,15 +69,15 @@ def evaluate(
             real_crops(class_photos, 1, count, rng),
         )
         tiles = count // 2
-        gan_tiles = torch.stack(
-            [gan.generate_maps(label, TILE, 1000 + s, 1.0, 0.0)[:3] for s in range(tiles)]
-        )
+        # Each sampling seed draws its own textures (seed 0: seeds 1000, 1001, …).
+        seeds = range(1000 + seed * tiles, 1000 + (seed + 1) * tiles)
+        gan_tiles = torch.stack([gan.generate_maps(label, TILE, s, 1.0, 0.0)[:3] for s in seeds])
         proc_tiles = torch.stack(
             [
-                torch.from_numpy(procedural.generate(presets[name], TILE, 1000 + s).albedo).permute(
+                torch.from_numpy(procedural.generate(presets[name], TILE, s).albedo).permute(
                     2, 0, 1
                 )
-                for s in range(tiles)
+                for s in seeds
             ]
         )
         gan_crops, proc_crops = tile_crops(gan_tiles, rng), tile_crops(proc_tiles, rng)
@@ -89,9 +89,9 @@ def evaluate(
         pooled["procedural"].append(proc_crops)
     real = torch.cat(pooled["real"])
     report["two_sample_accuracy"] = {
-        "gan": metrics.two_sample_accuracy(real, torch.cat(pooled["gan"]), critic_steps),
+        "gan": metrics.two_sample_accuracy(real, torch.cat(pooled["gan"]), critic_steps, seed),
         "procedural": metrics.two_sample_accuracy(
-            real, torch.cat(pooled["procedural"]), critic_steps
+            real, torch.cat(pooled["procedural"]), critic_steps, seed
         ),
     }
     scored = [c for c in report["classes"].values() if "skipped" not in c]

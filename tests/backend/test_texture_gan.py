@@ -19,6 +19,8 @@ from neural_backend.models.texture_gan import Latent, TextureGANConfig, TextureG
 from neural_backend.presets import load_presets
 from neural_backend.train.texture_gan import (
     FeatureBank,
+    chroma_log_spectra,
+    chroma_loss,
     colour_loss,
     colour_statistics,
     diversity_floor_loss,
@@ -243,6 +245,27 @@ def test_the_spectral_term_wants_the_photos_sharp_crops_not_just_their_typical_o
     assert float(spectrum_loss(sharp, labels[:1], targets, FeatureBank(1))) > 1.0
 
 
+def test_the_chroma_term_sees_fine_colour_noise_that_the_grey_spectrum_cannot():
+    # Photos with grey detail only; fakes with the same grey detail plus red/green noise that
+    # cancels in the grey (r + n, g − n): the spectral term is blind to it, the chroma one is not,
+    # and a step down its gradient takes the noise out.
+    rng = torch.Generator().manual_seed(3)
+    grey = 0.5 + 0.1 * torch.rand(4, 1, 128, 128, generator=rng)
+    photos = torch.cat([grey.expand(-1, 3, -1, -1), torch.ones(4, 1, 128, 128)], 1)
+    noise = 0.05 * torch.randn(4, 1, 128, 128, generator=rng)
+    fakes = photos + torch.cat([noise, -noise, torch.zeros_like(noise).expand(-1, 2, -1, -1)], 1)
+    labels = torch.zeros(4, dtype=torch.long)
+    assert (log_spectra(fakes) - log_spectra(photos)).abs().max() < 1e-4
+    targets = chroma_log_spectra(photos)[None]
+    assert float(chroma_loss(photos, labels, targets, FeatureBank(1))) < 1e-5
+    fakes.requires_grad_()
+    loss = chroma_loss(fakes, labels, targets, FeatureBank(1))
+    assert loss.item() > 5.0  # the noise has e^5 times the photos' chroma power, or more
+    loss.backward()
+    cleaner = fakes - 0.02 * fakes.grad.sign()
+    assert float(chroma_loss(cleaner.detach(), labels, targets, FeatureBank(1))) < loss.item()
+
+
 def test_colour_statistics_are_each_crops_lab_mean_and_spread():
     crops = torch.rand(3, 4, 16, 16, generator=torch.Generator().manual_seed(2))
     lab = rgb_to_lab(crops[:, :3].permute(0, 2, 3, 1).numpy()).reshape(3, -1, 3)
@@ -281,7 +304,7 @@ def test_the_diversity_floor_pushes_only_a_collapsed_class_apart():
     collapsed[2] = collapsed[0] + 0.01  # class 0 makes one texture whatever the latent
     collapsed.requires_grad_()
     loss = diversity_floor_loss(collapsed, labels, targets)
-    assert float(loss) == pytest.approx(0.5 * (0.1 - 0.01), abs=1e-4)
+    assert loss.item() == pytest.approx(0.5 * (0.1 - 0.01), abs=1e-4)
     loss.backward()
     assert collapsed.grad[[1, 3]].abs().sum() == 0 and collapsed.grad[[0, 2]].abs().sum() > 0
 
