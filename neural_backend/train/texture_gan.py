@@ -124,7 +124,7 @@ def chroma_log_spectra(crops: Tensor) -> Tensor:
     other. Their photos' fine chroma is smooth (JPEG keeps little of it)."""
     red, green, blue = crops[:, :3].unbind(1)
     opponents = (red - green, (red + green) / 2 - blue)
-    return torch.cat([radial_power(c[:, None]).clamp_min(1e-12).log() for c in opponents], 1)
+    return torch.cat([log_spectra(channel[:, None]) for channel in opponents], 1)
 
 
 def colour_statistics(crops: Tensor) -> Tensor:
@@ -155,8 +155,9 @@ def target_statistics(
         choices = photos[name]
         crops = [random_crop(choices[i % len(choices)], CROP, rng) for i in range(TARGET_CROPS)]
         spectra.append(log_spectra(torch.stack([augment(c, rng) for c in crops])))
-        colours.append(colour_statistics(torch.stack(crops)))
-        chromas.append(chroma_log_spectra(torch.stack(crops)))
+        as_they_are = torch.stack(crops)
+        colours.append(colour_statistics(as_they_are))
+        chromas.append(chroma_log_spectra(as_they_are))
     return torch.stack(spectra), torch.stack(colours), torch.stack(chromas)
 
 
