@@ -40,6 +40,23 @@ class SeparableResidual(nn.Module):
         return self.act(x + self.body(x))
 
 
+class IdentityStartResidual(nn.Module):
+    """x + (conv, BN, ReLU, conv, BN)(x) with the last BN's scale at zero: the block starts as the
+    identity, so it can be added to a trained network without changing what it computes."""
+
+    def __init__(self, channels: int):
+        super().__init__()
+        self.body = nn.Sequential(
+            ConvBNReLU(channels, channels),
+            nn.Conv2d(channels, channels, 3, 1, 1, bias=False),
+            nn.BatchNorm2d(channels),
+        )
+        nn.init.zeros_(self.body[-1].weight)
+
+    def forward(self, x: Tensor) -> Tensor:
+        return x + self.body(x)
+
+
 class Downsample(nn.Sequential):
     """Halve the resolution and change the width: strided depthwise, then pointwise."""
 

@@ -42,6 +42,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0.25,
         help="fraction of pairs that paste one of our textures",
     )
+    parser.add_argument(
+        "--bottleneck-blocks",
+        type=int,
+        default=None,
+        help="residual blocks before the attention (default: the resumed weights' count, or 0); "
+        "resuming with more adds them as identities, so training starts where the weights were",
+    )
 
 
 def texture_bank(count_per_class: int = 6) -> list[np.ndarray]:
@@ -52,6 +59,22 @@ def texture_bank(count_per_class: int = 6) -> list[np.ndarray]:
         for p in presets.values()
         for seed in range(count_per_class)
     ]
+
+
+def starting_model(args: argparse.Namespace):
+    """The model to train and the card of the weights it resumed from (empty if none)."""
+    model, card = load_model(NAME, args.resume) if args.resume else (create_model(NAME), {})
+    blocks = args.bottleneck_blocks
+    if blocks is None or blocks == model.config.bottleneck_blocks:
+        return model, card
+    if blocks < model.config.bottleneck_blocks:
+        raise ValueError(
+            f"--bottleneck-blocks {blocks}: the weights have {model.config.bottleneck_blocks}, "
+            "and blocks can be added but not removed"
+        )
+    grown = create_model(NAME, {**model.config.to_json(), "bottleneck_blocks": blocks})
+    grown.load_state_dict(model.state_dict(), strict=False)  # only the new blocks are missing
+    return grown, card
 
 
 def to_batch(pairs: list[Pair]) -> tuple[Tensor, Tensor, Tensor]:
@@ -99,7 +122,7 @@ def train(args: argparse.Namespace) -> None:
     images, labels, ignore = photos.images, photos.labels, photos.ignore_index
     textures = texture_bank()
     val_batch = to_batch(camvid_pairs(val.images, val.labels, ignore, seed=1234, textures=textures))
-    model, card = load_model(NAME, args.resume) if args.resume else (create_model(NAME), {})
+    model, card = starting_model(args)
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history, args.resume)

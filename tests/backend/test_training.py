@@ -2,11 +2,14 @@
 weights, a card with the command and metrics, learning curves (and texture sample grids)."""
 
 import json
+from argparse import Namespace
 
 import pytest
+import torch
 
 from neural_backend.cli import main
-from neural_backend.models.registry import load_model
+from neural_backend.models.registry import create_model, load_model, save_model
+from neural_backend.train.harmonization import starting_model
 
 
 def _card(out_dir, name):
@@ -113,6 +116,30 @@ def test_harmonization_training_writes_weights_card_and_curves(tiny_camvid, tmp_
     assert card["val_metrics"]["composite_mse"] > 0
     assert 0 <= card["val_metrics"]["share_worse_than_composite"] <= 1
     assert (tmp_path / "harmonization_curves.png").exists()
+
+
+def test_resuming_harmonization_with_more_bottleneck_blocks_starts_where_the_weights_were(
+    tmp_path,
+):
+    torch.manual_seed(0)
+    config = {"widths": [4, 8, 8, 8, 8], "attention_width": 4, "working_size": 64}
+    trained = create_model("harmonization", config)
+    with torch.no_grad():  # stands in for training: the zero-started layers move
+        for parameter in trained.parameters():
+            parameter.add_(0.1 * torch.randn_like(parameter))
+    save_model(trained, "harmonization", {}, tmp_path / "small")
+
+    grown, _ = starting_model(Namespace(resume=tmp_path / "small", bottleneck_blocks=2))
+    assert grown.config.bottleneck_blocks == 2 and len(grown.bottleneck) == 2
+    composite, mask = torch.rand(1, 3, 48, 64), (torch.rand(1, 1, 48, 64) > 0.5).float()
+    output = grown.eval()(composite, mask)
+    torch.testing.assert_close(output, trained.eval()(composite, mask), rtol=0, atol=0)
+    output.sum().backward()  # the new blocks start as identities but do learn
+    assert grown.bottleneck[0].body[-1].weight.grad.abs().sum() > 0
+
+    save_model(grown, "harmonization", {}, tmp_path / "grown")
+    with pytest.raises(ValueError, match="added but not removed"):
+        starting_model(Namespace(resume=tmp_path / "grown", bottleneck_blocks=1))
 
 
 def test_texture_training_writes_weights_card_curves_and_samples(tiny_textures, tmp_path):
