@@ -41,8 +41,9 @@ def register(commands) -> None:
         "--seed",
         type=int,
         default=0,
-        help="textures: which crops and textures are drawn; the distances move with it, so "
-        "compare models at one seed, or average several",
+        help="textures: which crops and textures are drawn; harmonization on CamVid: which "
+        "composites are made; the scores move with it, so compare models at one seed, or "
+        "average several",
     )
     parser.add_argument(
         "--critic-steps",
@@ -106,7 +107,7 @@ def _evaluate(args, weights: Path) -> dict:
         from neural_backend.pipeline.loading import load_harmonizer
 
         harmonizer = load_harmonizer("cpu", weights).with_caution(caution_from(args))
-        return evaluate(args.data, weights, harmonizer, write_to=args.write_samples)
+        return evaluate(args.data, weights, harmonizer, write_to=args.write_samples, seed=args.seed)
     from neural_backend.eval.texture_gan import evaluate
 
     return evaluate(

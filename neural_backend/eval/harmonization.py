@@ -17,7 +17,8 @@ from neural_backend.models.registry import WEIGHTS_DIR
 from neural_backend.pipeline.harmonizer import Harmonizer
 from neural_backend.pipeline.loading import load_harmonizer
 
-HELD_OUT_SEED = 20201  # fixed: the held-out composites are the same in every run
+# Seed 0's composites are the same in every run; other seeds draw other objects and edits.
+HELD_OUT_SEED = 20201
 
 
 def reinhard(composite: np.ndarray, mask: np.ndarray) -> np.ndarray:
@@ -39,7 +40,7 @@ def errors(output: np.ndarray, real: np.ndarray, mask: np.ndarray) -> dict:
 
 
 def camvid_samples(
-    root: Path, split: str = "val"
+    root: Path, split: str = "val", seed: int = 0
 ) -> list[tuple[str, np.ndarray, np.ndarray, np.ndarray]]:
     """Held-out composites made from CamVid photos the model never trained on, at full size."""
     from neural_backend.train.harmonization import texture_bank
@@ -49,7 +50,7 @@ def camvid_samples(
         photos.images,
         photos.labels,
         photos.ignore_index,
-        HELD_OUT_SEED,
+        HELD_OUT_SEED + seed,
         texture_bank(count_per_class=2),
     )
     return [
@@ -87,12 +88,14 @@ def evaluate(
     weights_dir: Path = WEIGHTS_DIR,
     harmonizer: Harmonizer | None = None,
     write_to: Path | None = None,
+    seed: int = 0,
 ) -> dict:
     """Everything `weathering eval harmonization` reports. data: a sample folder, or the CamVid
-    folder (then its val photos become held-out composites). The model is scored at the
-    harmonizer's caution, and beside it run once without (one view, as trained)."""
+    folder (then its val photos become held-out composites, drawn by seed). The model is scored
+    at the harmonizer's caution, and beside it run once without (one view, as trained)."""
     data = Path(data)
-    samples = camvid_samples(data) if (data / "classes.json").exists() else folder_samples(data)
+    made = (data / "classes.json").exists()
+    samples = camvid_samples(data, seed=seed) if made else folder_samples(data)
     if write_to:
         write_samples(samples, write_to)
     harmonizer = harmonizer or load_harmonizer("cpu", weights_dir)
@@ -115,6 +118,7 @@ def evaluate(
     model_mse = summary["model"]["mse"]
     return {
         "samples": len(samples),
+        **({"seed": seed} if made else {}),
         "caution": harmonizer.caution,
         **summary,
         "mse_reduction_vs_composite": 1 - model_mse / max(summary["composite"]["mse"], 1e-12),

@@ -1,3 +1,5 @@
+import json
+
 import imageio.v3 as iio
 import pytest
 
@@ -57,8 +59,6 @@ def test_segment_names_a_missing_image(tmp_path):
 
 
 def test_harmonize_then_evaluate_a_sample_folder(tmp_path, capsys):
-    import json
-
     import numpy as np
     from PIL import Image
 
@@ -101,9 +101,19 @@ def test_a_bad_caution_in_the_environment_is_named_not_a_traceback(
         main(["eval", "harmonization", "--data", str(tmp_path), "--json"])
 
 
-def test_evaluate_segmentation_reports_every_exit_and_adaptive(tiny_camvid, capsys):
-    import json
+def test_harmonization_composites_made_from_camvid_follow_the_seed(tiny_camvid, capsys):
+    def evaluate(*extra):
+        main(["eval", "harmonization", "--data", str(tiny_camvid), "--json", *extra])
+        return json.loads(capsys.readouterr().out)
 
+    first = evaluate()
+    assert first["seed"] == 0 and first["composite"]["mse"] > 0
+    other = evaluate("--seed", "1")
+    assert other["seed"] == 1 and other["composite"]["mse"] != first["composite"]["mse"]
+    assert evaluate("--seed", "1") == other
+
+
+def test_evaluate_segmentation_reports_every_exit_and_adaptive(tiny_camvid, capsys):
     main(["eval", "segmentation", "--data", str(tiny_camvid), "--json"])
     report = json.loads(capsys.readouterr().out)
     assert [e["exit"] for e in report["exits"]] == [1, 2, 3]
@@ -114,7 +124,6 @@ def test_evaluate_segmentation_reports_every_exit_and_adaptive(tiny_camvid, caps
 def test_calibration_stores_per_exit_thresholds_that_evaluation_then_uses(
     tiny_camvid, tmp_path, capsys
 ):
-    import json
     import shutil
 
     from neural_backend.models.registry import WEIGHTS_DIR
@@ -133,8 +142,6 @@ def test_calibration_stores_per_exit_thresholds_that_evaluation_then_uses(
 
 
 def test_evaluate_textures_reports_baselines_and_floor(tiny_textures, capsys):
-    import json
-
     def evaluate(*extra):
         command = ["eval", "textures", "--data", str(tiny_textures), "--json", "--count", "4"]
         main([*command, "--critic-steps", "5", *extra])
