@@ -94,8 +94,8 @@ def evaluate(
     folder (then its val photos become held-out composites, drawn by seed). The model is scored
     at the harmonizer's caution, and beside it run once without (one view, as trained)."""
     data = Path(data)
-    made = (data / "classes.json").exists()
-    samples = camvid_samples(data, seed=seed) if made else folder_samples(data)
+    from_camvid = (data / "classes.json").exists()
+    samples = camvid_samples(data, seed=seed) if from_camvid else folder_samples(data)
     if write_to:
         write_samples(samples, write_to)
     harmonizer = harmonizer or load_harmonizer("cpu", weights_dir)
@@ -118,7 +118,7 @@ def evaluate(
     model_mse = summary["model"]["mse"]
     return {
         "samples": len(samples),
-        **({"seed": seed} if made else {}),
+        **({"seed": seed} if from_camvid else {}),
         "caution": harmonizer.caution,
         **summary,
         "mse_reduction_vs_composite": 1 - model_mse / max(summary["composite"]["mse"], 1e-12),
