@@ -18,6 +18,17 @@ def cosine_lr(step: int, total: int, peak: float, warmup: int) -> float:
     return peak * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
 
+def training_device(name: str) -> torch.device:
+    """The device named by --device, checked before any data is loaded."""
+    try:
+        device = torch.device(name)
+    except RuntimeError as error:
+        raise SystemExit(f"--device {name}: {error}") from None
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise SystemExit(f"--device {name}: this torch ({torch.__version__}) sees no CUDA GPU")
+    return device
+
+
 def previous_runs(args, name: str) -> list[dict]:
     """The runs behind the weights a run resumes from (read once, before anything is saved)."""
     path = args.resume / f"{name}.json" if args.resume else None

@@ -12,6 +12,7 @@ import time
 import numpy as np
 import torch
 from torch import Tensor
+from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
 from neural_backend.config import Settings
 from neural_backend.data.camvid import load_split
@@ -25,6 +26,7 @@ from neural_backend.train.common import (
     overwrites,
     previous_runs,
     provenance,
+    training_device,
 )
 from neural_backend.train.curves import write_curves
 
@@ -41,6 +43,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         type=float,
         default=0.25,
         help="fraction of pairs that paste one of our textures",
+    )
+    parser.add_argument(
+        "--device",
+        default="cpu",
+        help="torch device to train on, e.g. cuda (the weights are saved for the CPU either way)",
+    )
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=0,
+        help="processes that make training pairs (0: the training process itself); on a GPU "
+        "making pairs takes longer than the network's step, so give it the spare cores",
     )
     parser.add_argument(
         "--bottleneck-blocks",
@@ -75,6 +89,47 @@ def starting_model(args: argparse.Namespace):
     grown = create_model(NAME, {**model.config.to_json(), "bottleneck_blocks": blocks})
     grown.load_state_dict(model.state_dict(), strict=False)  # only the new blocks are missing
     return grown, card
+
+
+class TrainingBatches(IterableDataset):
+    """Endless batches of fresh composites (composite, mask, real), made from the photos at their
+    full size and mirrored half the time. Each worker process draws from its own stream of the
+    seed; without workers the stream is the seed's own, as before workers existed."""
+
+    def __init__(self, photos, textures, batch: int, weathering_share: float, seed: int):
+        self.photos, self.textures = photos, textures
+        self.batch, self.weathering_share, self.seed = batch, weathering_share, seed
+
+    def __iter__(self):
+        worker = get_worker_info()
+        rng = np.random.default_rng(self.seed if worker is None else [self.seed, worker.id])
+        images, labels = self.photos.images, self.photos.labels
+        while True:
+            chosen = rng.integers(0, len(images), self.batch)
+            pairs = camvid_pairs(
+                images[chosen],
+                labels[chosen],
+                self.photos.ignore_index,
+                int(rng.integers(2**31)),
+                self.textures,
+                self.weathering_share,
+            )
+            batch = to_batch(pairs)
+            yield tuple(t.flip(-1) for t in batch) if rng.random() < 0.5 else batch
+
+
+def training_batches(args, photos, textures):
+    """An iterator over TrainingBatches, made in args.workers processes."""
+    batches = TrainingBatches(photos, textures, args.batch, args.weathering_share, args.seed)
+    loader = DataLoader(
+        batches,
+        batch_size=None,
+        num_workers=args.workers,
+        pin_memory=torch.device(args.device).type == "cuda",
+        persistent_workers=args.workers > 0,
+        prefetch_factor=4 if args.workers else None,
+    )
+    return iter(loader)
 
 
 def to_batch(pairs: list[Pair]) -> tuple[Tensor, Tensor, Tensor]:
@@ -113,17 +168,18 @@ def validation_mse(model, batch) -> tuple[float, float, float]:
 
 def train(args: argparse.Namespace) -> None:
     started = time.time()
+    device = training_device(args.device)
     history = previous_runs(args, NAME)
     torch.manual_seed(args.seed)
-    rng = np.random.default_rng(args.seed)
     # Pairs are made at the photos' own size; the model shrinks them to its working size
     # itself, exactly as it does at inference.
     photos, val = load_split(args.data, "train"), load_split(args.data, "val")
-    images, labels, ignore = photos.images, photos.labels, photos.ignore_index
     textures = texture_bank()
-    val_batch = to_batch(camvid_pairs(val.images, val.labels, ignore, seed=1234, textures=textures))
+    val_pairs = camvid_pairs(val.images, val.labels, val.ignore_index, seed=1234, textures=textures)
+    val_batch = tuple(t.to(device) for t in to_batch(val_pairs))
+    batches = training_batches(args, photos, textures)
     model, card = starting_model(args)
-    model.train()
+    model.to(device).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
     log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history, args.resume)
     # Overwriting the weights it resumed from, a run must beat them to replace them.
@@ -133,18 +189,7 @@ def train(args: argparse.Namespace) -> None:
     for step in range(1, args.steps + 1):
         for group in optimizer.param_groups:
             group["lr"] = cosine_lr(step, args.steps, args.lr, warmup=100)
-        chosen = rng.integers(0, len(images), args.batch)
-        pairs = camvid_pairs(
-            images[chosen],
-            labels[chosen],
-            ignore,
-            int(rng.integers(2**31)),
-            textures,
-            args.weathering_share,
-        )
-        composite, mask, real = to_batch(pairs)
-        if rng.random() < 0.5:
-            composite, mask, real = composite.flip(-1), mask.flip(-1), real.flip(-1)
+        composite, mask, real = (t.to(device, non_blocking=True) for t in next(batches))
         model.train()
         loss = foreground_normalized_mse(model(composite, mask), real, mask)
         optimizer.zero_grad(set_to_none=True)

@@ -8,8 +8,9 @@ import pytest
 import torch
 
 from neural_backend.cli import main
+from neural_backend.data.camvid import load_split
 from neural_backend.models.registry import create_model, load_model, save_model
-from neural_backend.train.harmonization import starting_model
+from neural_backend.train.harmonization import starting_model, training_batches
 
 
 def _card(out_dir, name):
@@ -116,6 +117,34 @@ def test_harmonization_training_writes_weights_card_and_curves(tiny_camvid, tmp_
     assert card["val_metrics"]["composite_mse"] > 0
     assert 0 <= card["val_metrics"]["share_worse_than_composite"] <= 1
     assert (tmp_path / "harmonization_curves.png").exists()
+
+
+def test_harmonization_pairs_made_by_worker_processes_are_fresh_and_reproducible(tiny_camvid):
+    photos = load_split(tiny_camvid, "train")
+    textures = [torch.rand(64, 64, 3).numpy()]
+
+    def first_batches(workers):
+        args = Namespace(batch=2, weathering_share=0.5, seed=3, workers=workers, device="cpu")
+        batches = training_batches(args, photos, textures)
+        return [next(batches) for _ in range(4)]
+
+    made = first_batches(workers=2)
+    # Each worker draws its own stream: no batch is made twice.
+    composites = [composite for composite, _, _ in made]
+    assert all(not torch.equal(a, b) for i, a in enumerate(composites) for b in composites[:i])
+    composite, mask, real = made[0]
+    assert composite.shape[0] == 2 and mask.shape[1] == 1 and real.shape == composite.shape
+    for again, before in zip(first_batches(workers=2), made, strict=True):
+        assert all(torch.equal(a, b) for a, b in zip(again, before, strict=True))
+
+
+@pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without a CUDA GPU")
+def test_training_on_a_missing_gpu_says_so_before_loading_data(tmp_path):
+    with pytest.raises(SystemExit, match="sees no CUDA GPU"):
+        main(
+            ["train", "harmonization", "--data", str(tmp_path), "--out-dir", str(tmp_path)]
+            + ["--device", "cuda"]
+        )
 
 
 def test_resuming_harmonization_with_more_bottleneck_blocks_starts_where_the_weights_were(
