@@ -18,6 +18,14 @@ def cosine_lr(step: int, total: int, peak: float, warmup: int) -> float:
     return peak * 0.5 * (1 + math.cos(math.pi * min(progress, 1.0)))
 
 
+def add_device_argument(parser) -> None:
+    parser.add_argument(
+        "--device",
+        default="cpu",
+        help="torch device to train on, e.g. cuda (the weights are saved for the CPU either way)",
+    )
+
+
 def training_device(name: str) -> torch.device:
     """The device named by --device, checked before any data is loaded."""
     try:

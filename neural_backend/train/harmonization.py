@@ -22,6 +22,7 @@ from neural_backend.models.registry import count_parameters, create_model, load_
 from neural_backend.presets import load_presets
 from neural_backend.train.common import (
     TrainingLog,
+    add_device_argument,
     cosine_lr,
     overwrites,
     previous_runs,
@@ -44,11 +45,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default=0.25,
         help="fraction of pairs that paste one of our textures",
     )
-    parser.add_argument(
-        "--device",
-        default="cpu",
-        help="torch device to train on, e.g. cuda (the weights are saved for the CPU either way)",
-    )
+    add_device_argument(parser)
     parser.add_argument(
         "--workers",
         type=int,

@@ -41,7 +41,14 @@ from neural_backend.data.texture_photos import augment, list_classes, load_all, 
 from neural_backend.eval.texture_metrics import content, radial_power
 from neural_backend.models.registry import count_parameters, create_model, load_model, save_model
 from neural_backend.models.texture_gan import Latent, TextureGenerator
-from neural_backend.train.common import TrainingLog, cosine_lr, previous_runs, provenance
+from neural_backend.train.common import (
+    TrainingLog,
+    add_device_argument,
+    cosine_lr,
+    previous_runs,
+    provenance,
+    training_device,
+)
 from neural_backend.train.curves import write_curves
 
 NAME = "texture_gan"
@@ -60,6 +67,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch", type=int, default=12)
     parser.add_argument("--lr", type=float, default=2e-4)
     parser.add_argument("--sample-every", type=int, default=500)
+    add_device_argument(parser)
     parser.add_argument(
         "--spectrum-weight", type=float, default=0.1, help="weight of the spectral term (0: off)"
     )
@@ -132,7 +140,7 @@ def colour_statistics(crops: Tensor) -> Tensor:
     size is near the spectral one's)."""
     rgb = crops[:, :3].clamp(0, 1)
     linear = torch.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
-    matrix = torch.as_tensor(RGB_TO_XYZ / WHITE[:, None], dtype=crops.dtype)
+    matrix = torch.as_tensor(RGB_TO_XYZ / WHITE[:, None], dtype=crops.dtype, device=crops.device)
     xyz = torch.einsum("ij,njhw->nihw", matrix, linear)
     edge = (6 / 29) ** 3
     f = torch.where(xyz > edge, xyz.clamp_min(edge) ** (1 / 3), xyz / (3 * (6 / 29) ** 2) + 4 / 29)
@@ -278,6 +286,7 @@ def update_average(average: TextureGenerator, model: TextureGenerator, decay: fl
 
 def train(args: argparse.Namespace) -> None:
     started = time.time()
+    device = training_device(args.device)
     history = previous_runs(args, NAME)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
@@ -293,9 +302,11 @@ def train(args: argparse.Namespace) -> None:
     else:
         generator = create_model(NAME, config)
     photos = load_all(args.data)
-    targets, colour_targets, chroma_targets = target_statistics(photos, classes, rng)
+    targets, colour_targets, chroma_targets = (
+        t.to(device) for t in target_statistics(photos, classes, rng)
+    )
     spectrum_bank, colour_bank, chroma_bank = (FeatureBank(len(classes)) for _ in range(3))
-    diversity_targets = target_diversity(photos, classes, rng)
+    diversity_targets = target_diversity(photos, classes, rng).to(device)
     discriminator = create_model("texture_gan_discriminator", config)
     if args.resume and (args.resume / "texture_gan_discriminator.safetensors").exists():
         discriminator = load_model("texture_gan_discriminator", args.resume)[0]
@@ -304,9 +315,9 @@ def train(args: argparse.Namespace) -> None:
             path = args.init_from / f"{name}.safetensors"
             if path.exists():
                 print(f"{name}: {len(initialize_from(model, path))} tensors from {path}")
-    discriminator.train()
+    generator.to(device).train()
+    discriminator.to(device).train()
     average = copy.deepcopy(generator).eval()
-    generator.train()
     opt_g = torch.optim.Adam(generator.parameters(), lr=args.lr, betas=(0.0, 0.99))
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=args.lr, betas=(0.0, 0.99))
     log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history, args.resume)
@@ -314,8 +325,8 @@ def train(args: argparse.Namespace) -> None:
         for optimizer in (opt_g, opt_d):
             for group in optimizer.param_groups:
                 group["lr"] = cosine_lr(step, args.steps * 2, args.lr, warmup=50)  # decays to half
-        real, labels = real_batch(photos, classes, rng, args.batch)
-        latent = Latent.sample(generator.config, args.batch, TILE_CELLS)
+        real, labels = (t.to(device) for t in real_batch(photos, classes, rng, args.batch))
+        latent = Latent.sample(generator.config, args.batch, TILE_CELLS, device=device)
         fake = fake_crops(generator(latent, labels), rng)
         d_loss = (
             F.relu(1 - discriminator(real, labels)).mean()
@@ -386,10 +397,12 @@ def write_sample_grid(
     """One row per class: albedo tiles then their height maps, each tile 128 px."""
     rows = []
     for label in range(len(generator.config.classes)):
+        # Drawn on the CPU, so a seed draws the same grid on any device.
         latent = Latent.sample(
             generator.config, per_class, cells, torch.Generator().manual_seed(label)
         )
-        maps = generator(latent, torch.full((per_class,), label))
+        device = next(generator.parameters()).device
+        maps = generator(latent.to(device), torch.full((per_class,), label, device=device)).cpu()
         albedo = torch.cat(list(maps[:, :3]), dim=2)
         height = torch.cat(list(maps[:, 3:].expand(-1, 3, -1, -1)), dim=2)
         rows.append(torch.cat([albedo, height], dim=2))

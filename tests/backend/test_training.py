@@ -139,11 +139,17 @@ def test_harmonization_pairs_made_by_worker_processes_are_fresh_and_reproducible
 
 
 @pytest.mark.skipif(torch.cuda.is_available(), reason="needs a machine without a CUDA GPU")
-def test_training_on_a_missing_gpu_says_so_before_loading_data(tmp_path):
+@pytest.mark.parametrize("model", ["harmonization", "textures"])
+def test_training_on_a_missing_gpu_says_so_before_loading_data(model, tmp_path):
     with pytest.raises(SystemExit, match="sees no CUDA GPU"):
         main(
-            ["train", "harmonization", "--data", str(tmp_path), "--out-dir", str(tmp_path)]
+            ["train", model, "--data", str(tmp_path), "--out-dir", str(tmp_path)]
             + ["--device", "cuda"]
+        )
+    with pytest.raises(SystemExit, match="--device gpu"):
+        main(
+            ["train", model, "--data", str(tmp_path), "--out-dir", str(tmp_path)]
+            + ["--device", "gpu"]
         )
 
 
