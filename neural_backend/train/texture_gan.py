@@ -396,12 +396,12 @@ def write_sample_grid(
 ) -> None:
     """One row per class: albedo tiles then their height maps, each tile 128 px."""
     rows = []
+    device = next(generator.parameters()).device
     for label in range(len(generator.config.classes)):
         # Drawn on the CPU, so a seed draws the same grid on any device.
         latent = Latent.sample(
             generator.config, per_class, cells, torch.Generator().manual_seed(label)
         )
-        device = next(generator.parameters()).device
         maps = generator(latent.to(device), torch.full((per_class,), label, device=device)).cpu()
         albedo = torch.cat(list(maps[:, :3]), dim=2)
         height = torch.cat(list(maps[:, 3:].expand(-1, 3, -1, -1)), dim=2)
