@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from neural_backend.config import Settings
+from neural_backend.config import Settings, resolve_device
 
 
 def register(commands) -> None:
@@ -39,4 +39,9 @@ def run(args: argparse.Namespace) -> None:
         torch.set_num_threads(args.threads)
     if not args.data.is_dir():
         sys.exit(f"--data {args.data} is not a folder")
+    if getattr(args, "device", None):  # the trainers that can use a GPU
+        try:
+            args.device = resolve_device(args.device)
+        except RuntimeError as error:
+            sys.exit(str(error))
     TRAINERS[args.model].train(args)

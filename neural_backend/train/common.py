@@ -10,6 +10,8 @@ from pathlib import Path
 
 import torch
 
+from neural_backend.config import DEVICES
+
 
 def cosine_lr(step: int, total: int, peak: float, warmup: int) -> float:
     if step < warmup:
@@ -19,22 +21,14 @@ def cosine_lr(step: int, total: int, peak: float, warmup: int) -> float:
 
 
 def add_device_argument(parser) -> None:
+    """--device for the trainers that can use a GPU; the train command resolves it."""
     parser.add_argument(
         "--device",
+        choices=DEVICES,
         default="cpu",
-        help="torch device to train on, e.g. cuda (the weights are saved for the CPU either way)",
+        help="compute device to train on (auto: CUDA when a GPU is usable); the weights are "
+        "saved for the CPU either way",
     )
-
-
-def training_device(name: str) -> torch.device:
-    """The device named by --device, checked before any data is loaded."""
-    try:
-        device = torch.device(name)
-    except RuntimeError as error:
-        raise SystemExit(f"--device {name}: {error}") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise SystemExit(f"--device {name}: this torch ({torch.__version__}) sees no CUDA GPU")
-    return device
 
 
 def previous_runs(args, name: str) -> list[dict]:

@@ -27,7 +27,6 @@ from neural_backend.train.common import (
     overwrites,
     previous_runs,
     provenance,
-    training_device,
 )
 from neural_backend.train.curves import write_curves
 
@@ -115,14 +114,14 @@ class TrainingBatches(IterableDataset):
             yield tuple(t.flip(-1) for t in batch) if rng.random() < 0.5 else batch
 
 
-def training_batches(args, photos, textures):
-    """An iterator over TrainingBatches, made in args.workers processes."""
+def training_batches(args, photos, textures, device: torch.device):
+    """An iterator over TrainingBatches, made in args.workers processes, bound for device."""
     batches = TrainingBatches(photos, textures, args.batch, args.weathering_share, args.seed)
     loader = DataLoader(
         batches,
         batch_size=None,
         num_workers=args.workers,
-        pin_memory=torch.device(args.device).type == "cuda",
+        pin_memory=device.type == "cuda",
         persistent_workers=args.workers > 0,
         prefetch_factor=4 if args.workers else None,
     )
@@ -165,7 +164,7 @@ def validation_mse(model, batch) -> tuple[float, float, float]:
 
 def train(args: argparse.Namespace) -> None:
     started = time.time()
-    device = training_device(args.device)
+    device = torch.device(args.device)
     history = previous_runs(args, NAME)
     torch.manual_seed(args.seed)
     # Pairs are made at the photos' own size; the model shrinks them to its working size
@@ -174,7 +173,7 @@ def train(args: argparse.Namespace) -> None:
     textures = texture_bank()
     val_pairs = camvid_pairs(val.images, val.labels, val.ignore_index, seed=1234, textures=textures)
     val_batch = tuple(t.to(device) for t in to_batch(val_pairs))
-    batches = training_batches(args, photos, textures)
+    batches = training_batches(args, photos, textures, device)
     model, card = starting_model(args)
     model.to(device).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)

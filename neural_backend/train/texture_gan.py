@@ -47,7 +47,6 @@ from neural_backend.train.common import (
     cosine_lr,
     previous_runs,
     provenance,
-    training_device,
 )
 from neural_backend.train.curves import write_curves
 
@@ -286,7 +285,7 @@ def update_average(average: TextureGenerator, model: TextureGenerator, decay: fl
 
 def train(args: argparse.Namespace) -> None:
     started = time.time()
-    device = training_device(args.device)
+    device = torch.device(args.device)
     history = previous_runs(args, NAME)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
