@@ -6,7 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from neural_backend.config import Settings, resolve_device
+from neural_backend.commands.common import device_from
+from neural_backend.config import Settings
 
 
 def register(commands) -> None:
@@ -35,13 +36,10 @@ def run(args: argparse.Namespace) -> None:
 
     from neural_backend.train import TRAINERS
 
-    if args.threads:
+    if hasattr(args, "device"):  # the trainers that can use a GPU
+        args.device = device_from(args)  # sets --threads too
+    elif args.threads:
         torch.set_num_threads(args.threads)
     if not args.data.is_dir():
         sys.exit(f"--data {args.data} is not a folder")
-    if getattr(args, "device", None):  # the trainers that can use a GPU
-        try:
-            args.device = resolve_device(args.device)
-        except RuntimeError as error:
-            sys.exit(str(error))
     TRAINERS[args.model].train(args)
