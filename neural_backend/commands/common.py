@@ -49,10 +49,9 @@ def _non_negative(text: str) -> float:
 
 
 def device_from(args: argparse.Namespace) -> str:
-    import torch
+    from neural_backend.models.registry import set_threads
 
-    if getattr(args, "threads", None):
-        torch.set_num_threads(args.threads)
+    set_threads(getattr(args, "threads", None))
     try:
         return resolve_device(Settings.from_env(device=args.device).device)
     except (RuntimeError, ValueError) as error:

@@ -61,12 +61,9 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    import torch
+    from neural_backend.models.registry import WEIGHTS_DIR, set_threads
 
-    from neural_backend.models.registry import WEIGHTS_DIR
-
-    if args.threads:
-        torch.set_num_threads(args.threads)  # evaluation runs on the CPU, where timings matter
+    set_threads(args.threads)  # evaluation runs on the CPU, where timings matter
     weights = args.weights_dir or WEIGHTS_DIR
     if not args.data.is_dir():
         sys.exit(f"--data {args.data} is not a folder")

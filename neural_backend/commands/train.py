@@ -32,14 +32,13 @@ def register(commands) -> None:
 
 
 def run(args: argparse.Namespace) -> None:
-    import torch
-
+    from neural_backend.models.registry import set_threads
     from neural_backend.train import TRAINERS
 
     if hasattr(args, "device"):  # the trainers that can use a GPU
         args.device = device_from(args)  # sets --threads too
-    elif args.threads:
-        torch.set_num_threads(args.threads)
+    else:
+        set_threads(args.threads)
     if not args.data.is_dir():
         sys.exit(f"--data {args.data} is not a folder")
     TRAINERS[args.model].train(args)
