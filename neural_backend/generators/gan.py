@@ -6,9 +6,9 @@ import numpy as np
 import torch
 
 from neural_backend.colour import LUMA
-from neural_backend.config import PRECISIONS
 from neural_backend.generators.maps import TextureMaps
 from neural_backend.layers.circular import circular_resize
+from neural_backend.models.registry import fast_dtype
 from neural_backend.models.texture_gan import Latent, TextureGenerator
 from neural_backend.presets import Preset
 
@@ -30,7 +30,7 @@ class GanTextures:
         self.model = model.to(device).eval()
         self.device = device
         self.classes = list(model.config.classes)
-        self.trunk_dtype = trunk_dtype(device, precision)
+        self.trunk_dtype = fast_dtype(device, precision)
 
     def __call__(
         self, preset: Preset, size: int, seed: int, scale: float = 1.0, variation: float = 0.0
@@ -68,17 +68,6 @@ class GanTextures:
         # Sampled on the CPU: the same seed gives the same texture on every machine and device.
         latent = Latent.sample(self.model.config, 1, cells, torch.Generator().manual_seed(seed))
         return latent.to(self.device)
-
-
-def trunk_dtype(device: str, precision: str) -> torch.dtype | None:
-    """bfloat16 for "auto" where it is native (emulated, it would be slower than float32)."""
-    if precision not in PRECISIONS:
-        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
-    if precision == "float32":
-        return None
-    if torch.device(device).type == "cuda":
-        return torch.bfloat16 if torch.cuda.is_bf16_supported() else None
-    return torch.bfloat16 if torch.ops.mkldnn._is_mkldnn_bf16_supported() else None
 
 
 def roughness_from(albedo: np.ndarray, height: np.ndarray, preset: Preset) -> np.ndarray:

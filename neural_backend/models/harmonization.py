@@ -114,12 +114,20 @@ class HarmonizationNet(nn.Module):
         x = self.up2(x, skips[2])
         return self.to_transform(x)
 
-    def forward(self, composite: Tensor, mask: Tensor) -> Tensor:
+    def forward(
+        self, composite: Tensor, mask: Tensor, network_dtype: torch.dtype | None = None
+    ) -> Tensor:
         """The harmonized image at the input's resolution, made as inference makes it (and so
         trained): the network sees a working-size copy, its correction is applied to the
-        full-resolution pixels, and only the masked region changes."""
+        full-resolution pixels, and only the masked region changes.
+
+        network_dtype (training), e.g. bfloat16: the network runs in that precision; the
+        transforms are applied in float32, since bfloat16 resolves only 1/256 near 1."""
         small, small_mask = working_copy(composite, mask, self.config.working_size)
-        return apply_transforms(composite, mask, self.colour_transforms(small, small_mask))
+        device = composite.device.type
+        with torch.autocast(device, dtype=network_dtype, enabled=network_dtype is not None):
+            field = self.colour_transforms(small, small_mask)
+        return apply_transforms(composite, mask, field.float())
 
 
 def apply_transforms(image: Tensor, mask: Tensor, transforms: Tensor) -> Tensor:

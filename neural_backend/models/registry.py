@@ -15,7 +15,7 @@ import torch
 from safetensors.torch import load_file, save_file
 from torch import nn
 
-from neural_backend.config import Settings
+from neural_backend.config import PRECISIONS, Settings
 
 WEIGHTS_DIR = Settings().weights_dir
 MAX_WEIGHTS_BYTES = 25 * 1024 * 1024
@@ -85,3 +85,15 @@ def count_parameters(model: nn.Module) -> int:
 def set_threads(threads: int | None) -> None:
     if threads:
         torch.set_num_threads(threads)
+
+
+def fast_dtype(device: str, precision: str) -> torch.dtype | None:
+    """bfloat16 for "auto" where it is native (emulated, it would be slower than float32);
+    None (float32) otherwise. precision: one of config.PRECISIONS."""
+    if precision not in PRECISIONS:
+        raise ValueError(f"precision must be one of {PRECISIONS}, got {precision!r}")
+    if precision == "float32":
+        return None
+    if torch.device(device).type == "cuda":
+        return torch.bfloat16 if torch.cuda.is_bf16_supported() else None
+    return torch.bfloat16 if torch.ops.mkldnn._is_mkldnn_bf16_supported() else None

@@ -14,11 +14,17 @@ import torch
 from torch import Tensor
 from torch.utils.data import DataLoader, IterableDataset, get_worker_info
 
-from neural_backend.config import Settings
+from neural_backend.config import PRECISIONS, Settings
 from neural_backend.data.camvid import load_split
 from neural_backend.data.composites import Pair, camvid_pairs
 from neural_backend.generators import procedural
-from neural_backend.models.registry import count_parameters, create_model, load_model, save_model
+from neural_backend.models.registry import (
+    count_parameters,
+    create_model,
+    fast_dtype,
+    load_model,
+    save_model,
+)
 from neural_backend.presets import load_presets
 from neural_backend.train.common import (
     TrainingLog,
@@ -45,6 +51,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="fraction of pairs that paste one of our textures",
     )
     add_device_argument(parser)
+    parser.add_argument(
+        "--precision",
+        choices=PRECISIONS,
+        default="float32",
+        help="auto: the network (not the colour transforms) in bfloat16 where the hardware "
+        "computes it natively (0.69 s a step against 1.0-1.2 on 2 AVX512-BF16 cores); the loss "
+        "and validation stay float32",
+    )
     parser.add_argument(
         "--workers",
         type=int,
@@ -177,6 +191,7 @@ def train(args: argparse.Namespace) -> None:
     model, card = starting_model(args)
     model.to(device).train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=args.lr, weight_decay=1e-4)
+    network_dtype = fast_dtype(args.device, args.precision)
     log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history, args.resume)
     # Overwriting the weights it resumed from, a run must beat them to replace them.
     best = (
@@ -187,7 +202,7 @@ def train(args: argparse.Namespace) -> None:
             group["lr"] = cosine_lr(step, args.steps, args.lr, warmup=100)
         composite, mask, real = (t.to(device, non_blocking=True) for t in next(batches))
         model.train()
-        loss = foreground_normalized_mse(model(composite, mask), real, mask)
+        loss = foreground_normalized_mse(model(composite, mask, network_dtype), real, mask)
         optimizer.zero_grad(set_to_none=True)
         loss.backward()
         optimizer.step()

@@ -39,6 +39,17 @@ def test_only_the_masked_region_changes_at_full_resolution():
     assert (out - image).abs()[mask.expand_as(out) == 1].mean() > 1e-3
 
 
+def test_a_bfloat16_network_gives_float32_colours_close_to_the_float32_network():
+    model = HarmonizationNet(SMALL).eval()
+    torch.nn.init.normal_(model.to_transform.weight, std=0.05)  # a model that changes colours
+    image, mask = _composite()
+    exact = model(image, mask)
+    fast = model(image, mask, torch.bfloat16)
+    assert fast.dtype == torch.float32  # the transforms are applied in float32
+    levels = (fast - exact).abs() * 255
+    assert 0 < levels.max() < 8 and levels.mean() < 1  # it did run in bfloat16, and closely
+
+
 def test_the_network_sees_a_binary_mask_as_in_training_unless_it_would_vanish():
     model = HarmonizationNet(SMALL)
     image, mask = _composite(300, 420)

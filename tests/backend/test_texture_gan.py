@@ -8,13 +8,14 @@ from neural_backend.colour import rgb_to_lab
 from neural_backend.config import Settings
 from neural_backend.eval.texture_metrics import diversity, seam_ratio
 from neural_backend.generators import available_generators
-from neural_backend.generators.gan import GanTextures, _stretch, trunk_dtype
+from neural_backend.generators.gan import GanTextures, _stretch
 from neural_backend.layers.circular import (
     CircularConv2d,
     circular_resize,
     circular_upsample,
     circular_upsample_conv,
 )
+from neural_backend.models.registry import fast_dtype
 from neural_backend.models.texture_gan import Latent, TextureGANConfig, TextureGenerator
 from neural_backend.presets import load_presets
 from neural_backend.train.texture_gan import (
@@ -124,9 +125,9 @@ def test_the_bfloat16_trunk_changes_a_texture_by_a_fraction_of_a_level(shipped):
 
 
 def test_precision_float32_is_exact_everywhere_and_a_typo_is_refused_by_name(monkeypatch):
-    assert trunk_dtype("cpu", "float32") is None
+    assert fast_dtype("cpu", "float32") is None
     with pytest.raises(ValueError, match="precision must be one of"):
-        trunk_dtype("cpu", "bf16")
+        fast_dtype("cpu", "bf16")
     monkeypatch.setenv("WEATHERING_PRECISION", "half")
     with pytest.raises(ValueError, match=r"precision must be one of \('auto', 'float32'\)"):
         Settings.from_env()

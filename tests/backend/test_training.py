@@ -6,6 +6,7 @@ from argparse import Namespace
 
 import pytest
 import torch
+from safetensors.torch import load_file
 
 from neural_backend.cli import main
 from neural_backend.data.camvid import load_split
@@ -111,12 +112,16 @@ def test_harmonization_training_writes_weights_card_and_curves(tiny_camvid, tmp_
             "2",
             "--eval-every",
             "2",
+            "--precision",
+            "auto",  # bfloat16 where native: the weights are saved in float32 either way
         ]
     )
     card = _card(tmp_path, "harmonization")
     assert card["val_metrics"]["composite_mse"] > 0
     assert 0 <= card["val_metrics"]["share_worse_than_composite"] <= 1
     assert (tmp_path / "harmonization_curves.png").exists()
+    weights = load_file(tmp_path / "harmonization.safetensors")
+    assert {t.dtype for k, t in weights.items() if "num_batches" not in k} == {torch.float32}
 
 
 def test_harmonization_pairs_made_by_worker_processes_are_fresh_and_reproducible(tiny_camvid):
