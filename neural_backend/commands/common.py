@@ -22,7 +22,7 @@ def add_device(parser: argparse.ArgumentParser) -> None:
 def add_caution(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--caution",
-        type=_non_negative,
+        type=non_negative,
         default=None,
         help="harmonization: how readily a correction the network's views disagree on is "
         "dropped; 0 keeps every correction (default: WEATHERING_HARMONIZATION_CAUTION, else "
@@ -41,7 +41,7 @@ def caution_from(args: argparse.Namespace) -> float:
         sys.exit(str(error))
 
 
-def _non_negative(text: str) -> float:
+def non_negative(text: str) -> float:
     value = float(text)
     if not value >= 0:
         raise argparse.ArgumentTypeError(f"must be 0 or more, got {text}")

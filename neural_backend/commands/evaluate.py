@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from neural_backend.commands.common import add_caution, caution_from
+from neural_backend.commands.common import add_caution, caution_from, non_negative
 
 MODELS = ("textures", "segmentation", "harmonization")
 
@@ -17,7 +17,12 @@ def register(commands) -> None:
     parser.add_argument("model", choices=MODELS)
     parser.add_argument("--data", type=Path, required=True, help="evaluation data folder")
     parser.add_argument("--json", action="store_true", help="print the report as JSON")
-    parser.add_argument("--split", default="val", help="segmentation: CamVid split to score")
+    parser.add_argument(
+        "--split",
+        default="val",
+        help="CamVid split to score (segmentation; harmonization on CamVid: val is held out, "
+        "train is where the caution is chosen)",
+    )
     parser.add_argument(
         "--calibrate",
         action="store_true",
@@ -36,6 +41,14 @@ def register(commands) -> None:
         help="also record the report in the weights' card (evaluation.<data>)",
     )
     add_caution(parser)
+    parser.add_argument(
+        "--cautions",
+        type=non_negative,
+        nargs="+",
+        default=(),
+        help="harmonization: also score these cautions (one set of network runs) and name the "
+        "one that falls least short of the targets (85%% below the composite, 5%% worse)",
+    )
     parser.add_argument("--count", type=int, default=32, help="textures: crops per set and class")
     parser.add_argument(
         "--seed",
@@ -104,7 +117,15 @@ def _evaluate(args, weights: Path) -> dict:
         from neural_backend.pipeline.loading import load_harmonizer
 
         harmonizer = load_harmonizer("cpu", weights).with_caution(caution_from(args))
-        return evaluate(args.data, weights, harmonizer, write_to=args.write_samples, seed=args.seed)
+        return evaluate(
+            args.data,
+            weights,
+            harmonizer,
+            write_to=args.write_samples,
+            seed=args.seed,
+            split=args.split,
+            cautions=args.cautions,
+        )
     from neural_backend.eval.texture_gan import evaluate
 
     return evaluate(

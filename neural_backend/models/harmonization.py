@@ -215,10 +215,21 @@ def correction_field(
     if caution is None:
         small, small_mask = working_copy(composite, mask, model.config.working_size)
         return model.colour_transforms(small, small_mask), small_mask
+    (field,), small_mask = fields_at_cautions(model, composite, mask, [caution])
+    return field, small_mask
+
+
+@torch.no_grad()
+def fields_at_cautions(
+    model: HarmonizationNet, composite: Tensor, mask: Tensor, cautions
+) -> tuple[list[Tensor], Tensor]:
+    """correction_field at each caution, from one set of views (choosing the caution compares
+    many on the same network runs), and the working-size mask they belong to."""
     fields, small, small_mask = view_transforms(model, composite, mask)
     corrections = torch.stack([apply_transforms(small, small_mask, f) - small for f in fields])
-    gain = agreement_gain(corrections, caution)
-    return fields.mean(0) * gain.view(-1, 1, 1, 1), small_mask
+    mean = fields.mean(0)
+    gains = [agreement_gain(corrections, caution).view(-1, 1, 1, 1) for caution in cautions]
+    return [mean * gain for gain in gains], small_mask
 
 
 @torch.no_grad()

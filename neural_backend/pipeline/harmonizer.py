@@ -5,11 +5,13 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from neural_backend.codecs import quantize
 from neural_backend.colour import LUMA
 from neural_backend.config import HARMONIZATION_CAUTION
 from neural_backend.models.harmonization import (
     HarmonizationNet,
     apply_transforms,
+    fields_at_cautions,
     harmonize,
     region_transform,
 )
@@ -34,7 +36,15 @@ class Harmonizer:
     def harmonize(self, composite: np.ndarray, mask: np.ndarray) -> np.ndarray:
         """composite (H, W, 3) uint8; mask (H, W) uint8, foreground 255. Gives uint8."""
         result = self.harmonize_float(composite / 255.0, mask / 255.0)  # checks the shapes
-        return (result * 255).round().clip(0, 255).astype(np.uint8)
+        return quantize(result, 8)
+
+    def harmonize_at_cautions(
+        self, composite: np.ndarray, mask: np.ndarray, cautions: list[float]
+    ) -> list[np.ndarray]:
+        """harmonize at each caution (uint8 in, uint8 out), the network run once for all."""
+        image, region = self._inputs(composite / 255.0, mask / 255.0)
+        fields, _ = fields_at_cautions(self.model, image, region, cautions)
+        return [quantize(_image(apply_transforms(image, region, field)), 8) for field in fields]
 
     def harmonize_float(
         self, composite: np.ndarray, mask: np.ndarray, uniform: bool = False

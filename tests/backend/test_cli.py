@@ -187,3 +187,17 @@ def test_weather_image_writes_the_aged_image_and_its_decay_map(tmp_path, capsys)
     assert aged.shape == (60, 80, 3) and decay.shape == (60, 80) and decay.dtype.name == "uint16"
     assert np.array_equal(aged[mask == 0], photo[mask == 0]) and decay.max() > 0
     assert "wall.png: dirt at age 0.8" in capsys.readouterr().out
+
+
+def test_a_caution_sweep_scores_each_caution_on_one_set_of_views(tiny_camvid, capsys):
+    command = ["eval", "harmonization", "--data", str(tiny_camvid), "--json", "--split", "train"]
+    main([*command, "--caution", "0", "--cautions", "0", "1e9"])
+    report = json.loads(capsys.readouterr().out)
+    assert report["split"] == "train" and report["samples"] == 4
+    # The sweep's caution 0 is the harmonizer's own, reached by another path.
+    assert report["cautions"]["0"]["mse"] == pytest.approx(report["model"]["mse"])
+    # A caution this high drops every correction the views do not agree on exactly.
+    dropped = report["cautions"]["1e+09"]
+    assert dropped["mse"] == pytest.approx(report["composite"]["mse"])
+    assert dropped["share_worse_than_composite"] == 0
+    assert report["chosen_caution"] in (0, 1e9)

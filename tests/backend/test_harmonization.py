@@ -121,3 +121,19 @@ def test_training_pairs_differ_from_the_photo_only_under_the_mask():
     assert np.array_equal(pair.composite[outside], pair.real[outside])
     assert np.abs(pair.composite - pair.real)[~outside].mean() > 0.01
     assert object_mask(labels, rng, 11).sum() > 0
+
+
+def test_the_caution_chosen_falls_least_short_of_both_targets():
+    from neural_backend.eval.harmonization import choose_caution
+
+    def scores(*rows):
+        return {
+            caution: {"mse_reduction_vs_composite": reduction, "share_worse_than_composite": worse}
+            for caution, reduction, worse in rows
+        }
+
+    # Shortfalls in points: 3.7, 3.3, 2.0 and 2.7 (session 18's weights on training photos).
+    frontier = scores(("8", 0.852, 0.087), ("12", 0.847, 0.080), ("16", 0.840, 0.060))
+    assert choose_caution({**frontier, **scores(("24", 0.823, 0.047))}) == 16.0
+    # Both targets met at two cautions: the lower one, which drops fewer corrections.
+    assert choose_caution(scores(("24", 0.855, 0.03), ("16", 0.86, 0.04))) == 16.0
