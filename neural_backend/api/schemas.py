@@ -150,7 +150,7 @@ class HarmonizeRequest(BaseModel):
         ge=0.0,
         le=100.0,
         description="How readily a correction the network's views disagree on is dropped; "
-        "0 keeps every correction (default: the server's, WEATHERING_HARMONIZATION_CAUTION, 12)",
+        "0 keeps every correction (default: the server's, WEATHERING_HARMONIZATION_CAUTION, 16)",
     )
 
 
