@@ -110,10 +110,7 @@ def evaluate(
         outputs = harmonizer.harmonize_at_cautions(composite, mask, list(cautions))
         for caution, output in zip(cautions, outputs, strict=True):
             swept[caution].append(errors(output, real, mask))
-    summary = {
-        name: {key: float(np.mean([r[key] for r in rows])) for key in rows[0]}
-        for name, rows in methods.items()
-    }
+    summary = {name: {key: _mean(rows, key) for key in rows[0]} for name, rows in methods.items()}
     composite_rows = methods["composite"]
     report = {
         "samples": len(samples),
@@ -130,7 +127,7 @@ def evaluate(
     if cautions:
         report["cautions"] = {
             f"{caution:g}": {
-                "mse": float(np.mean([r["mse"] for r in rows])),
+                "mse": _mean(rows),
                 "mse_reduction_vs_composite": _reduction(rows, composite_rows),
                 "share_worse_than_composite": _share_worse(rows, composite_rows),
             }
@@ -140,10 +137,13 @@ def evaluate(
     return report
 
 
+def _mean(rows: list[dict], key: str = "mse") -> float:
+    return float(np.mean([r[key] for r in rows]))
+
+
 def _reduction(rows: list[dict], baseline: list[dict]) -> float:
     """How far the rows' mean MSE lies below the baseline's, as a fraction of it."""
-    mean = np.mean([r["mse"] for r in rows])
-    return float(1 - mean / max(np.mean([r["mse"] for r in baseline]), 1e-12))
+    return 1 - _mean(rows) / max(_mean(baseline), 1e-12)
 
 
 def _share_worse(rows: list[dict], composite: list[dict]) -> float:
