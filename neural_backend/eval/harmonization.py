@@ -107,9 +107,10 @@ def evaluate(
         methods["model_one_view"].append(errors(one_view.harmonize(composite, mask), real, mask))
         methods["composite"].append(errors(composite, real, mask))
         methods["reinhard"].append(errors(reinhard(composite, mask), real, mask))
-        outputs = harmonizer.harmonize_at_cautions(composite, mask, list(cautions))
-        for caution, output in zip(cautions, outputs, strict=True):
-            swept[caution].append(errors(output, real, mask))
+        if cautions:  # two network runs a sample: none without a sweep
+            outputs = harmonizer.harmonize_at_cautions(composite, mask, cautions)
+            for caution, output in zip(cautions, outputs, strict=True):
+                swept[caution].append(errors(output, real, mask))
     summary = {name: {key: _mean(rows, key) for key in rows[0]} for name, rows in methods.items()}
     composite_rows = methods["composite"]
     report = {
