@@ -209,3 +209,32 @@ def test_texture_training_writes_weights_card_curves_and_samples(tiny_textures, 
 def test_training_without_data_says_so(tmp_path):
     with pytest.raises(SystemExit, match="is not a folder"):
         main(["train", "textures", "--data", str(tmp_path / "nowhere"), "--out-dir", str(tmp_path)])
+
+
+def test_harmonization_training_with_ema_saves_the_average_not_the_last_step(
+    tiny_camvid, tmp_path
+):
+    save_model(create_model("harmonization"), "harmonization", {}, tmp_path / "start")
+    start = load_file(tmp_path / "start" / "harmonization.safetensors")
+
+    def largest_change(*ema):
+        out = tmp_path / ("ema" if ema else "plain")
+        main(
+            ["train", "harmonization", "--data", str(tiny_camvid), "--out-dir", str(out)]
+            + ["--resume", str(tmp_path / "start"), "--steps", "2", "--batch", "2"]
+            + ["--eval-every", "2", "--lr", "1.0", "--worse-weight", "0.1", *ema]
+        )
+        validations = [
+            json.loads(line)
+            for line in (out / "harmonization_log.jsonl").read_text().splitlines()
+            if '"val"' in line
+        ]
+        # Beside the average, the log scores the weights as trained: what the average buys.
+        assert ("trained_mse" in validations[-1]) == bool(ema)
+        saved = load_file(out / "harmonization.safetensors")
+        floats = [k for k in start if start[k].is_floating_point()]
+        return max(float((saved[k] - start[k]).abs().max()) for k in floats)
+
+    # An average that decays this slowly has barely left the weights it started from.
+    assert largest_change() > 1e-2
+    assert largest_change("--ema-decay", "0.99999") < 1e-3
