@@ -137,23 +137,3 @@ def test_the_caution_chosen_falls_least_short_of_both_targets():
     assert choose_caution({**frontier, **scores(("24", 0.823, 0.047))}) == 16.0
     # Both targets met at two cautions: the lower one, which drops fewer corrections.
     assert choose_caution(scores(("24", 0.855, 0.03), ("16", 0.86, 0.04))) == 16.0
-
-
-def test_the_worse_penalty_counts_only_samples_left_worse_and_most_where_little_was_wrong():
-    from neural_backend.train.harmonization import worse_penalty
-
-    real = torch.full((3, 3, 8, 8), 0.5)
-    mask = torch.ones(3, 1, 8, 8)
-    # Composite errors: nearly right, badly off, badly off.
-    composite = real + torch.tensor([0.01, 0.3, 0.3]).view(3, 1, 1, 1)
-    # Outputs: 0.1 off on the nearly right one, 0.1 off on a badly off one, and exact.
-    output = real + torch.tensor([0.1, 0.1, 0.0]).view(3, 1, 1, 1)
-
-    def per_sample(i):
-        return float(worse_penalty(output[i : i + 1], composite[i : i + 1], real[:1], mask[:1]))
-
-    assert per_sample(0) > 10  # worse than the composite, which had almost nothing to fix
-    assert per_sample(1) == 0.0  # 0.1 off is a ninth of 0.3's squared error: below the margin
-    assert per_sample(2) == 0.0
-    worse_only = real + torch.tensor([0.1, 0.3, 0.3]).view(3, 1, 1, 1)
-    assert float(worse_penalty(worse_only, composite, real, mask)) > per_sample(0) / 3 - 1e-6
