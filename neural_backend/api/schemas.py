@@ -149,8 +149,9 @@ class HarmonizeRequest(BaseModel):
         None,
         ge=0.0,
         le=100.0,
-        description="How readily a correction the network's views disagree on is dropped; "
-        "0 keeps every correction (default: the server's, WEATHERING_HARMONIZATION_CAUTION, 16)",
+        description="How readily a correction the network's views disagree on, or a small one, "
+        "is dropped; 0 keeps every correction (default: the server's, "
+        "WEATHERING_HARMONIZATION_CAUTION, 4)",
     )
 
 

@@ -24,8 +24,9 @@ def add_caution(parser: argparse.ArgumentParser) -> None:
         "--caution",
         type=non_negative,
         default=None,
-        help="harmonization: how readily a correction the network's views disagree on is "
-        "dropped; 0 keeps every correction (default: WEATHERING_HARMONIZATION_CAUTION, else "
+        help="harmonization: how readily a correction the network's views disagree on, or a "
+        "small one, is dropped; 0 keeps every correction (default: "
+        "WEATHERING_HARMONIZATION_CAUTION, else "
         f"{HARMONIZATION_CAUTION:g})",
     )
 

@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 import torch
 
 from neural_backend.data.composites import object_mask, photo_pair
@@ -64,14 +65,25 @@ def test_the_network_sees_a_binary_mask_as_in_training_unless_it_would_vanish():
 
 
 def test_views_that_agree_keep_the_correction_and_views_that_disagree_drop_it():
-    correction = torch.full((1, 3, 8, 8), 0.1)
+    region = torch.ones(1, 1, 8, 8)
+    correction = torch.full((1, 3, 8, 8), 0.2)  # 51 levels: far above the floor
     agreed = torch.stack([correction * 1.05, correction * 0.95, correction, correction])
-    assert agreement_gain(agreed, caution=8.0).item() > 0.9
+    assert agreement_gain(agreed, region, caution=2.0).item() > 0.9
     split = torch.stack([correction * 1.5, correction * 0.5, -correction, correction * 2])
-    assert agreement_gain(split, caution=8.0).item() == 0.0
-    assert agreement_gain(split, caution=0.0).item() == 1.0  # caution 0 keeps it whole
-    quiet = agreement_gain(torch.zeros(4, 1, 3, 8, 8), caution=8.0)
+    assert agreement_gain(split, region, caution=2.0).item() == 0.0
+    assert agreement_gain(split, region, caution=0.0).item() == 1.0  # caution 0 keeps it whole
+    quiet = agreement_gain(torch.zeros(4, 1, 3, 8, 8), region, caution=2.0)
     assert torch.isfinite(quiet).all()  # no correction at all: nothing to divide by
+
+
+def test_a_correction_small_against_the_floor_is_dropped_even_where_the_views_agree():
+    region = torch.zeros(1, 1, 8, 8)
+    region[..., :4, :] = 1
+    views = torch.stack([torch.full((1, 3, 8, 8), 3 / 255)] * 4) * region  # RMS 3 levels
+    assert agreement_gain(views, region, caution=4.0).item() == 0.0  # 1 − 4 × (6/3)² < 0
+    # Twelve levels: 1 − 4 × (6/12)² = 0, and 24: 0.75, measured over the region only.
+    assert agreement_gain(views * 8, region, caution=4.0).item() == pytest.approx(0.75)
+    assert agreement_gain(views, region, caution=0.0).item() == 1.0
 
 
 def test_caution_scales_the_views_mean_correction_toward_none():
@@ -86,7 +98,7 @@ def test_caution_scales_the_views_mean_correction_toward_none():
     fields, _, _ = view_transforms(model, image, mask)
     mean = apply_transforms(image, mask, fields.mean(0)) - image
     assert torch.allclose(averaged, mean, atol=1e-6)
-    cautious = harmonize(model, image, mask, caution=2.0) - image
+    cautious = harmonize(model, image, mask, caution=0.25) - image
     dropped = harmonize(model, image, mask, caution=1e6) - image
     assert averaged.abs().mean() > 1e-3
     assert torch.equal(dropped, torch.zeros_like(dropped))  # the composite, exactly
@@ -135,5 +147,8 @@ def test_the_caution_chosen_falls_least_short_of_both_targets():
     # Shortfalls in points: 3.7, 3.3, 2.0 and 2.7 (session 18's weights on training photos).
     frontier = scores(("8", 0.852, 0.087), ("12", 0.847, 0.080), ("16", 0.840, 0.060))
     assert choose_caution({**frontier, **scores(("24", 0.823, 0.047))}) == 16.0
-    # Both targets met at two cautions: the lower one, which drops fewer corrections.
+    # Both targets met: the caution furthest inside the nearer one (1 point against 0.5).
     assert choose_caution(scores(("24", 0.855, 0.03), ("16", 0.86, 0.04))) == 16.0
+    assert choose_caution(scores(("4", 0.875, 0.027), ("3", 0.88, 0.041))) == 4.0
+    # Equally far inside: the lower caution, which drops fewer corrections.
+    assert choose_caution(scores(("6", 0.86, 0.04), ("4", 0.86, 0.04))) == 4.0
