@@ -81,7 +81,7 @@ def test_a_correction_small_against_the_floor_is_dropped_even_where_the_views_ag
     region[..., :4, :] = 1
     views = torch.stack([torch.full((1, 3, 8, 8), 3 / 255)] * 4) * region  # RMS 3 levels
     assert agreement_gain(views, region, caution=4.0).item() == 0.0  # 1 − 4 × (6/3)² < 0
-    # Twelve levels: 1 − 4 × (6/12)² = 0, and 24: 0.75, measured over the region only.
+    # 24 levels: 1 − 4 × (6/24)² = 0.75, measured over the region (half the image) only.
     assert agreement_gain(views * 8, region, caution=4.0).item() == pytest.approx(0.75)
     assert agreement_gain(views, region, caution=0.0).item() == 1.0
 
