@@ -47,7 +47,8 @@ def register(commands) -> None:
         nargs="+",
         default=(),
         help="harmonization: also score these cautions (one set of network runs) and name the "
-        "one that falls least short of the targets (85%% below the composite, 5%% worse)",
+        "one that falls least short of the targets (85%% below the composite, 5%% worse), or, "
+        "of those that meet both, the one with the most room",
     )
     parser.add_argument("--count", type=int, default=32, help="textures: crops per set and class")
     parser.add_argument(
