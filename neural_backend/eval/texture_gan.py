@@ -3,6 +3,14 @@
 For each class, real crops come from two disjoint halves of the photos (left and right): the
 distance between the halves is the floor no generator can be expected to beat. Generated and
 procedural crops are compared with the right halves, so all three distances are alike.
+
+The halves take every photo alike (crop i from photo i mod n), but a generator's textures are a
+random draw: sixteen of them need not hold the class's colourings in its photos' proportions, and
+the distance of even a perfect generator to the right halves stays above that floor. So a second
+floor, the sampler's, draws the photos as a generator draws: a random photo per texture, two crops
+of its left half, compared with the same right halves. A generator whose textures vary as its
+photos do can reach the sampler's floor; only one drawing every photo's colours into every
+texture could reach the halves'.
 """
 
 from __future__ import annotations
@@ -36,6 +44,13 @@ def real_crops(photos: list[TexturePhoto], side: int, count: int, rng) -> torch.
     return torch.stack([random_crop(halves[i % len(halves)], CROP, rng)[:3] for i in range(count)])
 
 
+def sampler_crops(photos: list[TexturePhoto], count: int, rng) -> torch.Tensor:
+    """The photos' left halves drawn as textures are: a random photo for each pair of crops."""
+    halves = [_half(p, 0) for p in photos]
+    chosen = np.repeat(rng.integers(0, len(halves), count // 2), 2)
+    return torch.stack([random_crop(halves[i], CROP, rng)[:3] for i in chosen])
+
+
 def tile_crops(tiles: torch.Tensor, rng) -> torch.Tensor:
     """Two random crops per tile, taken across the wrap as often as not."""
     crops = []
@@ -54,6 +69,7 @@ def evaluate(
     seed: int = 0,
 ) -> dict:
     rng = np.random.default_rng(seed)
+    sampler_rng = np.random.default_rng([seed, 1])  # its own: the other draws stay as they were
     gan = GanTextures(load_model("texture_gan", weights_dir)[0])
     presets = load_presets(Settings.from_env().presets_dir)
     photos = load_all(data)
@@ -82,7 +98,12 @@ def evaluate(
         )
         gan_crops, proc_crops = tile_crops(gan_tiles, rng), tile_crops(proc_tiles, rng)
         report["classes"][name] = _class_report(
-            real_a, real_b, gan_tiles, gan_crops, proc_tiles, proc_crops, class_photos
+            real_a,
+            real_b,
+            sampler_crops(class_photos, count, sampler_rng),
+            (gan_tiles, gan_crops),
+            (proc_tiles, proc_crops),
+            class_photos,
         )
         pooled["real"] += [real_a, real_b]
         pooled["gan"].append(gan_crops)
@@ -103,6 +124,12 @@ def evaluate(
         "classes_within_1.5x_floor_colour": sum(
             c["colour"]["gan"] <= 1.5 * c["colour"]["floor"] for c in scored
         ),
+        "classes_within_1.5x_sampler_floor_spectrum": sum(
+            c["spectrum"]["gan"] <= 1.5 * c["spectrum"]["sampler_floor"] for c in scored
+        ),
+        "classes_within_1.5x_sampler_floor_colour": sum(
+            c["colour"]["gan"] <= 1.5 * c["colour"]["sampler_floor"] for c in scored
+        ),
         "classes_better_than_procedural": sum(
             c["spectrum"]["gan"] < c["spectrum"]["procedural"]
             and c["colour"]["gan"] < c["colour"]["procedural"]
@@ -114,7 +141,9 @@ def evaluate(
     return report
 
 
-def _class_report(real_a, real_b, gan_tiles, gan_crops, proc_tiles, proc_crops, photos) -> dict:
+def _class_report(real_a, real_b, sampler, gan, procedural_, photos) -> dict:
+    """gan, procedural_: (tiles, crops of them)."""
+    (gan_tiles, gan_crops), (proc_tiles, proc_crops) = gan, procedural_
     return {
         "seam_ratio": {
             "gan": metrics.seam_ratio(gan_tiles),
@@ -125,11 +154,13 @@ def _class_report(real_a, real_b, gan_tiles, gan_crops, proc_tiles, proc_crops, 
             "gan": metrics.spectrum_distance(gan_crops, real_b),
             "procedural": metrics.spectrum_distance(proc_crops, real_b),
             "floor": metrics.spectrum_distance(real_a, real_b),
+            "sampler_floor": metrics.spectrum_distance(sampler, real_b),
         },
         "colour": {
             "gan": metrics.colour_distance(gan_crops, real_b),
             "procedural": metrics.colour_distance(proc_crops, real_b),
             "floor": metrics.colour_distance(real_a, real_b),
+            "sampler_floor": metrics.colour_distance(sampler, real_b),
         },
         "diversity": {
             "gan": metrics.diversity(gan_crops),

@@ -38,7 +38,10 @@ def previous_runs(args, name: str) -> list[dict]:
         return []
     card = json.loads(path.read_text())
     keys = ("command", "steps", "wall_time_s", "date")
-    return [*card.get("history", []), {key: card.get(key) for key in keys}]
+    run = {key: card.get(key) for key in keys}
+    if "note" in card:  # what was written about the run travels with it
+        run["note"] = card["note"]
+    return [*card.get("history", []), run]
 
 
 def overwrites(args) -> bool:

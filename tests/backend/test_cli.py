@@ -149,7 +149,16 @@ def test_evaluate_textures_reports_baselines_and_floor(tiny_textures, capsys):
 
     report = evaluate()
     moss = report["classes"]["moss"]
-    assert set(moss["spectrum"]) == {"gan", "procedural", "floor"}
+    assert (
+        set(moss["spectrum"])
+        == set(moss["colour"])
+        == {
+            "gan",
+            "procedural",
+            "floor",
+            "sampler_floor",
+        }
+    )
     assert moss["seam_ratio"]["gan"] < 1.1 < moss["seam_ratio"]["photo_crops"]
     assert 0 <= report["two_sample_accuracy"]["gan"] <= 1
     # Another sampling seed draws other crops and textures, and is itself reproducible.

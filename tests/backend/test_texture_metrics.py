@@ -1,7 +1,9 @@
 import numpy as np
 import torch
 
+from neural_backend.data.texture_photos import TexturePhoto
 from neural_backend.eval import texture_metrics as metrics
+from neural_backend.eval.texture_gan import real_crops, sampler_crops
 from neural_backend.generators.noise import fractal_noise
 
 
@@ -30,3 +32,18 @@ def test_ncc_finds_a_copied_window_anywhere_in_a_photo():
 def test_two_sample_test_tells_obviously_different_sets_apart():
     dark, bright = torch.rand(40, 3, 32, 32) * 0.3, 0.7 + torch.rand(40, 3, 32, 32) * 0.3
     assert metrics.two_sample_accuracy(dark, bright, steps=60) > 0.9
+
+
+def test_the_sampler_floor_draws_photos_as_a_generator_draws_textures():
+    black, white = (
+        TexturePhoto(name, torch.full((4, 200, 300), value), None, False)
+        for name, value in (("black", 0.0), ("white", 1.0))
+    )
+    rng = np.random.default_rng(0)
+    halves = real_crops([black, white], 1, 64, rng)  # every photo alike: half and half
+    drawn = sampler_crops([black, white], 64, rng)
+    assert halves[:, 0].mean() == 0.5
+    brightness = drawn.mean(dim=(1, 2, 3))
+    assert torch.equal(brightness[::2], brightness[1::2])  # two crops of each texture's photo
+    assert set(brightness.tolist()) == {0.0, 1.0}
+    assert drawn[:, 0].mean() != 0.5  # random proportions, as sixteen seeds give
