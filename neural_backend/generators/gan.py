@@ -55,9 +55,7 @@ class GanTextures:
         if variation:
             latent = latent.blend(self._latent(seed + 1, cells), float(variation))
         label_tensor = torch.tensor([label], device=self.device)
-        # Equalized at the generated size, where a pixel is a photo's pixel whatever the scale.
-        maps = self.model.equalize(self.model(latent, label_tensor, self.trunk_dtype), label_tensor)
-        maps = circular_resize(maps, size)
+        maps = circular_resize(self.model(latent, label_tensor, self.trunk_dtype), size)
         # The tile's origin is arbitrary on a torus; put its edges mid-cell, away from where the
         # latent grid's cells meet, so the wrap line is an ordinary line of the texture. And on an
         # odd line: a bilinear doubling makes the lines between two source pixels a little rougher

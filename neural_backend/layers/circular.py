@@ -94,26 +94,3 @@ def _pixel_shuffle_2(x: Tensor) -> Tensor:
     batch, channels, height, width = x.shape
     grid = x.view(batch, channels // 4, 2, 2, height, width).permute(0, 1, 4, 2, 5, 3)
     return grid.reshape(batch, channels // 4, 2 * height, 2 * width)
-
-
-def circular_radial_filter(x: Tensor, gain: Tensor) -> Tensor:
-    """Scale every spatial frequency of a periodic (B, C, N, N) map by a gain that depends on its
-    radius only: gain[..., i] applies at (i + 1) / (2 · len) cycles per pixel, linearly in between,
-    the first gain below it and the last beyond Nyquist; the mean is kept. gain: (bins,) or
-    (B, bins), bins ≥ 2.
-
-    By FFT over the whole map, so it wraps exactly (a convolution on the torus) at any size.
-    """
-    size = x.shape[-1]
-    bins = gain.shape[-1]
-    fy = torch.fft.fftfreq(size, device=x.device)
-    fx = torch.fft.rfftfreq(size, device=x.device)
-    radius = (fy[:, None] ** 2 + fx[None, :] ** 2).sqrt()
-    position = (radius * 2 * bins - 1).clamp(0, bins - 1)
-    lower = position.floor().clamp(max=bins - 2).long()
-    weight = position - lower
-    gain = gain.to(x.dtype).reshape(-1, 1, bins)
-    response = gain[..., lower] * (1 - weight) + gain[..., lower + 1] * weight  # (B|1, 1, N, N/2+1)
-    response[..., 0, 0] = 1.0
-    spectrum = torch.fft.rfft2(x) * response
-    return torch.fft.irfft2(spectrum, s=x.shape[-2:])

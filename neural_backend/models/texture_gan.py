@@ -13,10 +13,6 @@ The last doubling feeds a narrow full-resolution stage, so the output has detail
 at a fraction of the cost of a full-width last stage. It resizes, then convolves: a sub-pixel
 convolution was tried and its four phases drifted apart into a two-pixel checkerboard.
 Output channels: albedo (sRGB, 3), height (1).
-After training, an equalizer is fitted per class (train/spectral_gain.py): a radial gain on the
-albedo's grey, applied by FFT, that brings the mean power spectrum of the class's textures to its
-photos'. The trained trunk's last 3×3 convolutions left a notch at periods of 2–3 pixels in most
-classes that further training did not close.
 """
 
 from __future__ import annotations
@@ -29,17 +25,8 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from torch.nn.utils import spectral_norm
 
-from neural_backend.layers.circular import (
-    CircularConv2d,
-    PixelNorm,
-    circular_radial_filter,
-    circular_upsample_conv,
-)
+from neural_backend.layers.circular import CircularConv2d, PixelNorm, circular_upsample_conv
 from neural_backend.models.config import JsonConfig
-
-# The equalizer's gain is sampled at (i + 1) / 128 cycles per pixel, i < 64: the rings of the
-# 128-pixel crops its fit and the evaluation measure.
-SPECTRAL_BINS = 64
 
 
 @dataclass(frozen=True)
@@ -207,9 +194,6 @@ class TextureGenerator(nn.Module):
         self.to_detail = CircularConv2d(c.widths[-1], c.detail_width)
         self.detail_noise = NoiseStrength(c.detail_width, code_dim)
         self.to_output = CircularConv2d(c.detail_width, 4)
-        # Fitted, not learned (train/spectral_gain.py); ones change nothing, and weights saved
-        # before it existed load with them.
-        self.register_buffer("spectral_gain", torch.ones(len(c.classes), SPECTRAL_BINS))
 
     def forward(
         self, latent: Latent, class_index: Tensor, trunk_dtype: torch.dtype | None = None
@@ -219,7 +203,6 @@ class TextureGenerator(nn.Module):
         trunk_dtype (inference only), e.g. bfloat16: the trunk, where nearly all the arithmetic
         is, runs in that precision; the full-resolution stage stays in float32, so the height map
         keeps sub-8-bit steps (bfloat16 resolves only 1/256 near 1).
-        What ships is equalize() of this; training sees the network's own output.
         """
         cells = latent.local.shape[-1]
         code = torch.cat([latent.global_, self.class_embedding(class_index)], dim=1)
@@ -234,15 +217,6 @@ class TextureGenerator(nn.Module):
             x = circular_upsample_conv(x, self.to_detail)
         x = F.leaky_relu(self.detail_noise(x.float(), detail_noise, code.float()), 0.2)
         return torch.sigmoid(self.to_output(x))
-
-    def equalize(self, maps: Tensor, class_index: Tensor) -> Tensor:
-        """forward()'s maps with the albedo's grey filtered by each class's spectral gain: the
-        difference is added to all three channels, so chroma and height stay as generated (the
-        gain is fitted to grey power, and the generator's fine chroma was already too strong)."""
-        albedo = maps[:, :3]
-        grey = albedo.mean(1, keepdim=True)
-        detail = circular_radial_filter(grey, self.spectral_gain[class_index]) - grey
-        return torch.cat([albedo + detail, maps[:, 3:]], 1).clamp(0, 1)
 
 
 class Discriminator(nn.Module):

@@ -38,10 +38,7 @@ def previous_runs(args, name: str) -> list[dict]:
         return []
     card = json.loads(path.read_text())
     keys = ("command", "steps", "wall_time_s", "date")
-    run = {key: card.get(key) for key in keys}
-    if "note" in card:  # what was written about the run travels with it
-        run["note"] = card["note"]
-    return [*card.get("history", []), run]
+    return [*card.get("history", []), {key: card.get(key) for key in keys}]
 
 
 def overwrites(args) -> bool:

@@ -49,7 +49,6 @@ from neural_backend.train.common import (
     provenance,
 )
 from neural_backend.train.curves import write_curves
-from neural_backend.train.spectral_gain import fit_spectral_gain
 
 NAME = "texture_gan"
 TILE_CELLS = 5  # generated training tiles are 160 px; the discriminator judges 128 px crops
@@ -321,37 +320,6 @@ def train(args: argparse.Namespace) -> None:
     opt_g = torch.optim.Adam(generator.parameters(), lr=args.lr, betas=(0.0, 0.99))
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=args.lr, betas=(0.0, 0.99))
     log = TrainingLog(args.out_dir / f"{NAME}_log.jsonl", history, args.resume)
-
-    def save(step: int) -> None:
-        # The equalizer, refitted to what the generator draws now (train/spectral_gain.py).
-        average.spectral_gain.copy_(fit_spectral_gain(average, photos, args.seed))
-        card = provenance(args, started, step, history)
-        card.update(
-            parameters=count_parameters(average),
-            crop=CROP,
-            tile_cells=TILE_CELLS,
-            spectrum_weight=args.spectrum_weight,
-            colour_weight=args.colour_weight,
-            chroma_weight=args.chroma_weight,
-            diversity_weight=args.diversity_weight,
-            initialized_from=str(args.init_from) if args.init_from else None,
-        )
-        save_model(average, NAME, card, args.out_dir)
-        # The critic too, so that a resumed run does not start against a blank opponent.
-        save_model(discriminator, "texture_gan_discriminator", {"for": NAME}, args.out_dir)
-        write_sample_grid(average, args.out_dir / f"{NAME}_samples.png")
-        write_curves(
-            args.out_dir / f"{NAME}_curves.png",
-            {
-                "discriminator hinge loss": {"d": log.series("d_loss")},
-                "generator loss": {"g": log.series("g_loss")},
-                "log-spectrum gap to the photos": {"spectrum": log.series("spectrum")},
-                "colour-statistics gap (10 Lab units)": {"colour": log.series("colour")},
-                "chroma log-spectrum gap": {"chroma": log.series("chroma")},
-                "diversity shortfall": {"floor": log.series("diversity_shortfall")},
-            },
-        )
-
     for step in range(1, args.steps + 1):
         for optimizer in (opt_g, opt_d):
             for group in optimizer.param_groups:
@@ -393,16 +361,39 @@ def train(args: argparse.Namespace) -> None:
                 diversity_shortfall=float(v_loss.detach()),
             )
         if step % args.sample_every == 0 or step == args.steps:
-            save(step)
-    if args.steps == 0:  # resuming for 0 steps refits the equalizer alone
-        save(0)
+            card = provenance(args, started, step, history)
+            card.update(
+                parameters=count_parameters(average),
+                crop=CROP,
+                tile_cells=TILE_CELLS,
+                spectrum_weight=args.spectrum_weight,
+                colour_weight=args.colour_weight,
+                chroma_weight=args.chroma_weight,
+                diversity_weight=args.diversity_weight,
+                initialized_from=str(args.init_from) if args.init_from else None,
+            )
+            save_model(average, NAME, card, args.out_dir)
+            # The critic too, so that a resumed run does not start against a blank opponent.
+            save_model(discriminator, "texture_gan_discriminator", {"for": NAME}, args.out_dir)
+            write_sample_grid(average, args.out_dir / f"{NAME}_samples.png")
+            write_curves(
+                args.out_dir / f"{NAME}_curves.png",
+                {
+                    "discriminator hinge loss": {"d": log.series("d_loss")},
+                    "generator loss": {"g": log.series("g_loss")},
+                    "log-spectrum gap to the photos": {"spectrum": log.series("spectrum")},
+                    "colour-statistics gap (10 Lab units)": {"colour": log.series("colour")},
+                    "chroma log-spectrum gap": {"chroma": log.series("chroma")},
+                    "diversity shortfall": {"floor": log.series("diversity_shortfall")},
+                },
+            )
 
 
 @torch.no_grad()
 def write_sample_grid(
     generator: TextureGenerator, path, per_class: int = 4, cells: int = 4
 ) -> None:
-    """One row per class: albedo tiles then their height maps, each tile 128 px, as shipped."""
+    """One row per class: albedo tiles then their height maps, each tile 128 px."""
     rows = []
     device = next(generator.parameters()).device
     for label in range(len(generator.config.classes)):
@@ -410,8 +401,7 @@ def write_sample_grid(
         latent = Latent.sample(
             generator.config, per_class, cells, torch.Generator().manual_seed(label)
         )
-        labels = torch.full((per_class,), label, device=device)
-        maps = generator.equalize(generator(latent.to(device), labels), labels).cpu()
+        maps = generator(latent.to(device), torch.full((per_class,), label, device=device)).cpu()
         albedo = torch.cat(list(maps[:, :3]), dim=2)
         height = torch.cat(list(maps[:, 3:].expand(-1, 3, -1, -1)), dim=2)
         rows.append(torch.cat([albedo, height], dim=2))

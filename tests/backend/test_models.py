@@ -41,9 +41,5 @@ def test_shipped_weights_are_small_and_documented(name):
     assert (WEIGHTS_DIR / f"{name}.safetensors").stat().st_size <= MAX_WEIGHTS_BYTES
     card = json.loads((WEIGHTS_DIR / f"{name}.json").read_text())
     assert card["command"].startswith("weathering train")
-    # A run may refit only what is fitted after training (the GAN's equalizer: --steps 0), but
-    # the runs behind the weights trained, and every one of them is on the card.
-    runs = [*card.get("history", []), card]
-    assert sum(run["steps"] for run in runs) > 0 and card["wall_time_s"] > 0
-    assert all(run["command"].startswith("weathering train") for run in runs)
+    assert card["steps"] > 0 and card["wall_time_s"] > 0
     load_model(name)  # loads without missing or unexpected keys (a warning would fail -W error)

@@ -6,13 +6,11 @@ import torch
 
 from neural_backend.colour import rgb_to_lab
 from neural_backend.config import Settings
-from neural_backend.data.texture_photos import load_all, random_crop
-from neural_backend.eval.texture_metrics import diversity, radial_power, seam_ratio
+from neural_backend.eval.texture_metrics import diversity, seam_ratio
 from neural_backend.generators import available_generators
 from neural_backend.generators.gan import GanTextures, _stretch
 from neural_backend.layers.circular import (
     CircularConv2d,
-    circular_radial_filter,
     circular_resize,
     circular_upsample,
     circular_upsample_conv,
@@ -20,7 +18,6 @@ from neural_backend.layers.circular import (
 from neural_backend.models.registry import fast_dtype
 from neural_backend.models.texture_gan import Latent, TextureGANConfig, TextureGenerator
 from neural_backend.presets import load_presets
-from neural_backend.train.spectral_gain import GAIN_RANGE, fit_spectral_gain
 from neural_backend.train.texture_gan import (
     FeatureBank,
     chroma_log_spectra,
@@ -170,65 +167,6 @@ def test_circular_layers_commute_with_wrapping_shifts():
         torch.roll(circular_resize(x, 36), (9, 15), dims=(2, 3)),
         atol=1e-6,
     )
-
-
-def _waves(size: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """A sinusoid of 1/64 and one of 1/4 cycle per pixel, (1, 1, size, size) each."""
-    x = torch.arange(size, dtype=torch.float64)
-    slow = torch.sin(2 * torch.pi * x / 64).expand(size, size)
-    fast = torch.cos(2 * torch.pi * x / 4)[:, None].expand(size, size)
-    return slow[None, None], fast[None, None]
-
-
-@pytest.mark.parametrize("size", [128, 320])
-def test_the_radial_filter_scales_frequencies_per_pixel_at_any_size_and_keeps_the_wrap(size):
-    slow, fast = _waves(size)
-    gain = torch.ones(64, dtype=torch.float64)
-    gain[20:] = 2.0  # from 21/128 cycles per pixel up: 1/4 is doubled, 1/64 is not
-    filtered = circular_radial_filter(0.5 + slow + fast, gain)
-    assert torch.allclose(filtered, 0.5 + slow + 2 * fast, atol=1e-9)
-    assert torch.allclose(circular_radial_filter(slow + fast, torch.ones(64)), slow + fast)
-    x = torch.rand(1, 2, size, size, dtype=torch.float64)  # a convolution on the torus:
-    shifted = circular_radial_filter(torch.roll(x, (7, 30), dims=(2, 3)), gain)
-    assert torch.allclose(shifted, torch.roll(circular_radial_filter(x, gain), (7, 30), (2, 3)))
-
-
-def test_the_equalizer_filters_the_albedos_grey_only_and_ones_change_nothing():
-    torch.manual_seed(0)
-    generator = TextureGenerator(SMALL).eval()
-    maps = 0.25 + 0.5 * torch.rand(2, 4, 64, 64)
-    labels = torch.tensor([0, 1])
-    assert torch.allclose(generator.equalize(maps, labels), maps, atol=1e-6)
-    generator.spectral_gain[1] = 1.5  # rust's fine detail up by half, moss's as it was
-    equalized = generator.equalize(maps, labels)
-    assert torch.allclose(equalized[0], maps[0], atol=1e-6)
-    grey, new_grey = maps[1, :3].mean(0), equalized[1, :3].mean(0)
-    assert torch.allclose(new_grey - new_grey.mean(), 1.5 * (grey - grey.mean()), atol=1e-5)
-    chroma = maps[1, :3] - grey  # colour differences and height stay as generated
-    assert torch.allclose(equalized[1, :3] - new_grey, chroma, atol=1e-5)
-    assert torch.equal(equalized[1, 3], maps[1, 3])
-
-
-def test_the_fitted_equalizer_brings_new_textures_spectra_towards_the_photos(tiny_textures):
-    photos = load_all(tiny_textures)
-    torch.manual_seed(0)
-    generator = TextureGenerator(SMALL).eval()
-    generator.detail_noise.strength.data.fill_(0.3)  # some fine detail, as a trained one has
-    generator.spectral_gain.copy_(fit_spectral_gain(generator, photos))
-    assert GAIN_RANGE[0] <= generator.spectral_gain.min() < generator.spectral_gain.max() <= 2
-
-    def log_power(crops):
-        return radial_power(crops[:, :3]).mean(0).log()
-
-    rng = np.random.default_rng(3)
-    real = torch.stack([random_crop(photos["moss"][i % 2], 128, rng) for i in range(64)])
-    labels = torch.zeros(16, dtype=torch.long)  # seeds the fit did not draw
-    with torch.no_grad():
-        raw = generator(Latent.sample(SMALL, 16, 4, torch.Generator().manual_seed(7)), labels)
-        equalized = generator.equalize(raw, labels)
-    before = (log_power(raw) - log_power(real)).abs().mean()
-    after = (log_power(equalized) - log_power(real)).abs().mean()
-    assert after < 0.7 * before
 
 
 def test_upsampling_and_convolving_at_low_resolution_is_the_same_map():
