@@ -37,10 +37,13 @@ from safetensors.torch import load_file
 from torch import Tensor
 
 from neural_backend.colour import RGB_TO_XYZ, WHITE
+from neural_backend.config import Settings
 from neural_backend.data.texture_photos import augment, list_classes, load_all, random_crop
 from neural_backend.eval.texture_metrics import content, radial_power
+from neural_backend.generators import procedural
 from neural_backend.models.registry import count_parameters, create_model, load_model, save_model
 from neural_backend.models.texture_gan import Latent, TextureGenerator
+from neural_backend.presets import load_presets
 from neural_backend.train.common import (
     TrainingLog,
     add_device_argument,
@@ -89,6 +92,19 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="weight of the diversity floor (0: off)",
     )
     parser.add_argument(
+        "--procedural-mix",
+        type=float,
+        default=0.0,
+        help="share of the critic's real crops that are the procedural generator's textures of "
+        "the class instead of photos (0: photos only)",
+    )
+    parser.add_argument(
+        "--procedural-classes",
+        nargs="+",
+        metavar="CLASS",
+        help="the classes --procedural-mix applies to (default: every class)",
+    )
+    parser.add_argument(
         "--init-from",
         type=Path,
         help="start the generator (and critic, where saved) from these weights wherever names "
@@ -97,16 +113,53 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def real_batch(
-    photos: dict, classes: list[str], rng: np.random.Generator, batch: int
+    photos: dict,
+    classes: list[str],
+    rng: np.random.Generator,
+    batch: int,
+    procedural_mix: dict[str, float] | None = None,
+    presets: dict | None = None,
 ) -> tuple[Tensor, Tensor]:
     """Classes drawn evenly, whatever their photo count; photos evenly within a class. Sample i
-    and sample i + partner_offset(batch) have the same class, so fakes come in same-class pairs."""
+    and sample i + partner_offset(batch) have the same class, so fakes come in same-class pairs.
+    procedural_mix: per class, the share of its crops that are the procedural generator's, from
+    `presets` (a class it does not name: photos only)."""
     labels = np.tile(rng.integers(0, len(classes), partner_offset(batch)), 2)[:batch]
     crops = []
     for label in labels:
-        choices = photos[classes[label]]
-        crops.append(augment(random_crop(choices[rng.integers(len(choices))], CROP, rng), rng))
+        share = (procedural_mix or {}).get(classes[label], 0.0)
+        if share and rng.random() < share:
+            crop = procedural_crop(presets[classes[label]], rng)
+        else:
+            choices = photos[classes[label]]
+            crop = random_crop(choices[rng.integers(len(choices))], CROP, rng)
+        crops.append(augment(crop, rng))
     return torch.stack(crops), torch.from_numpy(labels)
+
+
+def mixed_classes(args, classes: list[str]) -> tuple[dict[str, float], dict | None]:
+    """--procedural-mix and --procedural-classes as {class: share}, and the presets they need."""
+    if not 0 <= args.procedural_mix <= 1:
+        raise SystemExit(f"--procedural-mix is a share from 0 to 1, got {args.procedural_mix}")
+    if not args.procedural_mix:
+        return {}, None
+    chosen = args.procedural_classes or classes
+    presets = load_presets(Settings.from_env().presets_dir)
+    unknown = sorted(set(chosen) - (set(classes) & set(presets)))
+    if unknown:
+        raise SystemExit(
+            f"--procedural-classes: no training photos or no preset for {', '.join(unknown)}"
+        )
+    return {name: args.procedural_mix for name in chosen}, presets
+
+
+def procedural_crop(preset, rng: np.random.Generator) -> Tensor:
+    """(4, CROP, CROP) albedo and height: a crop of a procedural texture twice its size, as the
+    evaluation takes its procedural baseline, so features are at the photos' scale."""
+    maps = procedural.generate(preset, 2 * CROP, int(rng.integers(2**31)))
+    tile = torch.from_numpy(np.concatenate([maps.albedo, maps.height[..., None]], -1))
+    top, left = (int(v) for v in rng.integers(0, 2 * CROP, 2))
+    return torch.roll(tile.permute(2, 0, 1), (-top, -left), dims=(1, 2))[:, :CROP, :CROP]
 
 
 def fake_crops(tiles: Tensor, rng: np.random.Generator) -> Tensor:
@@ -301,6 +354,7 @@ def train(args: argparse.Namespace) -> None:
     else:
         generator = create_model(NAME, config)
     photos = load_all(args.data)
+    procedural_mix, presets = mixed_classes(args, classes)
     targets, colour_targets, chroma_targets = (
         t.to(device) for t in target_statistics(photos, classes, rng)
     )
@@ -324,7 +378,10 @@ def train(args: argparse.Namespace) -> None:
         for optimizer in (opt_g, opt_d):
             for group in optimizer.param_groups:
                 group["lr"] = cosine_lr(step, args.steps * 2, args.lr, warmup=50)  # decays to half
-        real, labels = (t.to(device) for t in real_batch(photos, classes, rng, args.batch))
+        real, labels = (
+            t.to(device)
+            for t in real_batch(photos, classes, rng, args.batch, procedural_mix, presets)
+        )
         latent = Latent.sample(generator.config, args.batch, TILE_CELLS, device=device)
         fake = fake_crops(generator(latent, labels), rng)
         d_loss = (
@@ -370,6 +427,7 @@ def train(args: argparse.Namespace) -> None:
                 colour_weight=args.colour_weight,
                 chroma_weight=args.chroma_weight,
                 diversity_weight=args.diversity_weight,
+                procedural_mix=procedural_mix,
                 initialized_from=str(args.init_from) if args.init_from else None,
             )
             save_model(average, NAME, card, args.out_dir)

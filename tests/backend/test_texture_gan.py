@@ -6,6 +6,7 @@ import torch
 
 from neural_backend.colour import rgb_to_lab
 from neural_backend.config import Settings
+from neural_backend.data.texture_photos import TexturePhoto
 from neural_backend.eval.texture_metrics import diversity, seam_ratio
 from neural_backend.generators import available_generators
 from neural_backend.generators.gan import GanTextures, _stretch
@@ -27,6 +28,7 @@ from neural_backend.train.texture_gan import (
     diversity_floor_loss,
     fake_crops,
     log_spectra,
+    real_batch,
     spectrum_loss,
 )
 
@@ -319,3 +321,33 @@ def test_an_odd_batch_pairs_each_fake_with_its_same_class_partner():
     assert float(diversity_floor_loss(fakes, labels, targets)) == 0
     fakes[3] = fakes[0]  # the class-0 pair collapsed
     assert float(diversity_floor_loss(fakes, labels, targets)) == pytest.approx(0.05, abs=1e-6)
+
+
+def test_the_procedural_mix_replaces_that_share_of_real_crops_with_the_classs_procedural_ones(
+    presets,
+):
+    black = TexturePhoto("black", torch.zeros(4, 200, 300), None, False)
+    photos = {"moss": [black], "rust": [black]}
+
+    def procedural_share(mix: float) -> float:
+        crops, labels = real_batch(
+            photos,
+            ["moss", "rust"],
+            np.random.default_rng(0),
+            64,
+            {"moss": mix, "rust": mix},
+            presets,
+        )
+        assert torch.equal(labels[:32], labels[32:])  # still in same-class pairs
+        return float((crops.flatten(1).amax(1) > 0).float().mean())
+
+    assert procedural_share(0.0) == 0.0
+    assert 0.35 < procedural_share(0.5) < 0.65
+    assert procedural_share(1.0) == 1.0
+    crops, _ = real_batch({}, ["rust"], np.random.default_rng(1), 2, {"rust": 1.0}, presets)
+    assert crops.shape == (2, 4, 128, 128)  # no photo needed when every crop is procedural
+    crops, labels = real_batch(
+        photos, ["moss", "rust"], np.random.default_rng(0), 64, {"rust": 1.0}, presets
+    )
+    procedural = crops.flatten(1).amax(1) > 0
+    assert torch.equal(procedural, labels == 1)  # only the classes named

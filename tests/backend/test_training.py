@@ -206,6 +206,18 @@ def test_texture_training_writes_weights_card_curves_and_samples(tiny_textures, 
         assert (tmp_path / name).stat().st_size > 0
 
 
+@pytest.mark.parametrize(
+    "mix, message",
+    [
+        (["--procedural-mix", "1.5"], "a share from 0 to 1, got 1.5"),
+        (["--procedural-mix", "0.2", "--procedural-classes", "lava"], "no preset for lava"),
+    ],
+)
+def test_a_bad_procedural_mix_is_refused_by_name(tiny_textures, tmp_path, mix, message):
+    with pytest.raises(SystemExit, match=message):
+        main(["train", "textures", "--data", str(tiny_textures), "--out-dir", str(tmp_path), *mix])
+
+
 def test_training_without_data_says_so(tmp_path):
     with pytest.raises(SystemExit, match="is not a folder"):
         main(["train", "textures", "--data", str(tmp_path / "nowhere"), "--out-dir", str(tmp_path)])
