@@ -60,6 +60,13 @@ def register(commands) -> None:
         "average several",
     )
     parser.add_argument(
+        "--draws",
+        type=_positive,
+        default=1,
+        help="textures: evaluate this many sampling seeds from --seed on and report their mean "
+        "beside each draw",
+    )
+    parser.add_argument(
         "--critic-steps",
         type=int,
         default=300,
@@ -127,11 +134,23 @@ def _evaluate(args, weights: Path) -> dict:
             split=args.split,
             cautions=args.cautions,
         )
-    from neural_backend.eval.texture_gan import evaluate
+    from neural_backend.eval.texture_gan import evaluate_draws
 
-    return evaluate(
-        args.data, weights, count=args.count, critic_steps=args.critic_steps, seed=args.seed
+    return evaluate_draws(
+        args.data,
+        weights_dir=weights,
+        count=args.count,
+        critic_steps=args.critic_steps,
+        seed=args.seed,
+        draws=args.draws,
     )
+
+
+def _positive(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
 
 
 def _as_text(report: dict, indent: str = "") -> str:

@@ -141,6 +141,28 @@ def evaluate(
     return report
 
 
+def evaluate_draws(data: Path, seed: int = 0, draws: int = 1, **options) -> dict:
+    """evaluate() at the sampling seeds seed, seed + 1, … (`draws` of them): each report, keyed
+    by its seed, and their mean, number by number (target counts become mean counts). One draw
+    moves too much to compare models by (README: *How much the evaluation moves*)."""
+    reports = {str(s): evaluate(data, seed=s, **options) for s in range(seed, seed + draws)}
+    if draws == 1:
+        return reports[str(seed)]
+    mean = _mean(list(reports.values()))
+    mean["seed"] = list(range(seed, seed + draws))
+    return {"mean": mean, "draws": reports}
+
+
+def _mean(values: list):
+    """The mean of same-shaped reports, leaf by leaf; what is not a number is the first's."""
+    first = values[0]
+    if isinstance(first, dict):
+        return {key: _mean([value[key] for value in values]) for key in first}
+    if isinstance(first, (int, float)) and not isinstance(first, bool):
+        return sum(values) / len(values)
+    return first
+
+
 def _class_report(real_a, real_b, sampler, gan, procedural_, photos) -> dict:
     """gan, procedural_: (tiles, crops of them)."""
     (gan_tiles, gan_crops), (proc_tiles, proc_crops) = gan, procedural_

@@ -165,6 +165,14 @@ def test_evaluate_textures_reports_baselines_and_floor(tiny_textures, capsys):
     other = evaluate("--seed", "1")
     assert other["seed"] == 1 and other["classes"]["moss"]["spectrum"] != moss["spectrum"]
     assert evaluate("--seed", "1") == other
+    # Several draws: each as a single draw reports it, and their mean, number by number.
+    both = evaluate("--draws", "2")
+    assert both["draws"] == {"0": report, "1": other}
+    mean = both["mean"]["classes"]["moss"]["spectrum"]["gan"]
+    assert mean == pytest.approx(
+        (moss["spectrum"]["gan"] + other["classes"]["moss"]["spectrum"]["gan"]) / 2
+    )
+    assert both["mean"]["seed"] == [0, 1]
 
 
 def test_weather_image_writes_the_aged_image_and_its_decay_map(tmp_path, capsys):
