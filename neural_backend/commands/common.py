@@ -49,6 +49,13 @@ def non_negative(text: str) -> float:
     return value
 
 
+def at_least_one(text: str) -> int:
+    value = int(text)
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
+    return value
+
+
 def device_from(args: argparse.Namespace) -> str:
     from neural_backend.models.registry import set_threads
 

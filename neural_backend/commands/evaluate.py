@@ -7,7 +7,7 @@ import json
 import sys
 from pathlib import Path
 
-from neural_backend.commands.common import add_caution, caution_from, non_negative
+from neural_backend.commands.common import add_caution, at_least_one, caution_from, non_negative
 
 MODELS = ("textures", "segmentation", "harmonization")
 
@@ -61,7 +61,7 @@ def register(commands) -> None:
     )
     parser.add_argument(
         "--draws",
-        type=_positive,
+        type=at_least_one,
         default=1,
         help="textures: evaluate this many sampling seeds from --seed on and report their mean "
         "beside each draw",
@@ -144,13 +144,6 @@ def _evaluate(args, weights: Path) -> dict:
         seed=args.seed,
         draws=args.draws,
     )
-
-
-def _positive(text: str) -> int:
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {value}")
-    return value
 
 
 def _as_text(report: dict, indent: str = "") -> str:

@@ -347,6 +347,7 @@ def train(args: argparse.Namespace) -> None:
             f"--batch must be at least 2 (fakes come in same-class pairs), got {args.batch}"
         )
     classes = list_classes(args.data)
+    procedural_mix, presets = mixed_classes(args, classes)  # refused before anything loads
     config = {"classes": classes}
     if args.resume:
         generator, card = load_model(NAME, args.resume)
@@ -354,7 +355,6 @@ def train(args: argparse.Namespace) -> None:
     else:
         generator = create_model(NAME, config)
     photos = load_all(args.data)
-    procedural_mix, presets = mixed_classes(args, classes)
     targets, colour_targets, chroma_targets = (
         t.to(device) for t in target_statistics(photos, classes, rng)
     )
