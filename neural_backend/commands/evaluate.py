@@ -66,6 +66,20 @@ def register(commands) -> None:
         help="textures: evaluate this many sampling seeds from --seed on and report their mean "
         "beside each draw",
     )
+    unseen = parser.add_mutually_exclusive_group()
+    unseen.add_argument(
+        "--held-out",
+        action="store_true",
+        help="textures: score weights trained with --hold-out on the photos they never saw (named "
+        "in their card); the sampler floor then draws the photos they were trained on",
+    )
+    unseen.add_argument(
+        "--photo-splits",
+        action="store_true",
+        help="textures: no weights; for every split of each class's photos holding out half, how "
+        "far the photos kept are from those held out, beside the held-out photos' own floor: "
+        "what the targets ask of a generator on photos it never saw",
+    )
     parser.add_argument(
         "--critic-steps",
         type=int,
@@ -88,6 +102,8 @@ def run(args: argparse.Namespace) -> None:
     weights = args.weights_dir or WEIGHTS_DIR
     if not args.data.is_dir():
         sys.exit(f"--data {args.data} is not a folder")
+    if args.photo_splits and args.into_card:
+        sys.exit("--photo-splits measures photos, not weights: there is no card to record it in")
     try:
         report = _evaluate(args, weights)
     except FileNotFoundError as error:
@@ -109,7 +125,9 @@ def _record(weights: Path, name: str, args, report: dict) -> None:
     from neural_backend.models.registry import read_card, write_card
 
     card = read_card(name, weights)
-    card.setdefault("evaluation", {})[args.data.name] = {"command": args.command_line, **report}
+    # Scores on unseen photos sit beside those on the training photos, not over them.
+    key = f"{args.data.name}, held out" if args.held_out else args.data.name
+    card.setdefault("evaluation", {})[key] = {"command": args.command_line, **report}
     write_card(name, card, weights)
 
 
@@ -134,6 +152,10 @@ def _evaluate(args, weights: Path) -> dict:
             split=args.split,
             cautions=args.cautions,
         )
+    if args.photo_splits:
+        from neural_backend.eval.photo_splits import photo_splits
+
+        return photo_splits(args.data, count=args.count, seed=args.seed)
     from neural_backend.eval.texture_gan import evaluate_draws
 
     return evaluate_draws(
@@ -143,6 +165,7 @@ def _evaluate(args, weights: Path) -> dict:
         critic_steps=args.critic_steps,
         seed=args.seed,
         draws=args.draws,
+        held_out=args.held_out,
     )
 
 

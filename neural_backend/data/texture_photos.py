@@ -7,6 +7,7 @@ longest side of 1024 pixels, the surface a 1024² texture covers.
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -90,6 +91,33 @@ def load_class(root: Path, name: str) -> list[TexturePhoto]:
 
 def load_all(root: Path) -> dict[str, list[TexturePhoto]]:
     return {name: load_class(root, name) for name in list_classes(root)}
+
+
+def hold_out(
+    photos: dict[str, list[TexturePhoto]], share: float
+) -> tuple[dict[str, list[TexturePhoto]], dict[str, list[TexturePhoto]]]:
+    """Each class's photos split into (to train on, held out): round(share × n) of its n held
+    out, at least one, and at least two left to train on. Which ones follows a hash of the class
+    and photo name, so the split depends on no seed and on no other file."""
+    if not 0 < share < 1:
+        raise ValueError(f"the share of photos held out is between 0 and 1, got {share}")
+    training, held = {}, {}
+    for name, class_photos in photos.items():
+        count = min(max(1, round(share * len(class_photos))), len(class_photos) - 2)
+        if count < 1:
+            raise ValueError(
+                f"{name} has {len(class_photos)} photos: holding some out needs at least 3"
+            )
+        order = sorted(class_photos, key=lambda p: zlib.crc32(f"{name}/{p.name}".encode()))
+        held[name] = order[:count]
+        held_names = {p.name for p in held[name]}
+        training[name] = [p for p in class_photos if p.name not in held_names]
+    return training, held
+
+
+def names(photos: dict[str, list[TexturePhoto]]) -> dict[str, list[str]]:
+    """{class: [photo names]}, as cards record a split."""
+    return {name: sorted(p.name for p in class_photos) for name, class_photos in photos.items()}
 
 
 def random_crop(

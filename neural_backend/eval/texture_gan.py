@@ -25,7 +25,7 @@ from neural_backend.data.texture_photos import TexturePhoto, load_all, random_cr
 from neural_backend.eval import texture_metrics as metrics
 from neural_backend.generators import procedural
 from neural_backend.generators.gan import GanTextures
-from neural_backend.models.registry import WEIGHTS_DIR, load_model
+from neural_backend.models.registry import WEIGHTS_DIR, load_model, read_card
 from neural_backend.presets import load_presets
 
 CROP = 128  # output pixels; a 1024² texture covers a 1024-pixel photo, so crops compare 1:1
@@ -45,10 +45,44 @@ def real_crops(photos: list[TexturePhoto], side: int, count: int, rng) -> torch.
 
 
 def sampler_crops(photos: list[TexturePhoto], count: int, rng) -> torch.Tensor:
-    """The photos' left halves drawn as textures are: a random photo for each pair of crops."""
-    halves = [_half(p, 0) for p in photos]
-    chosen = np.repeat(rng.integers(0, len(halves), count // 2), 2)
-    return torch.stack([random_crop(halves[i], CROP, rng)[:3] for i in chosen])
+    """Photos drawn as textures are: a random photo for each pair of crops."""
+    chosen = np.repeat(rng.integers(0, len(photos), count // 2), 2)
+    return torch.stack([random_crop(photos[i], CROP, rng)[:3] for i in chosen])
+
+
+def split_for_scoring(
+    photos: dict[str, list[TexturePhoto]], held_out: dict[str, list[str]] | None
+) -> dict[str, tuple[list[TexturePhoto], list[TexturePhoto]]]:
+    """{class: (photos scored against, photos the sampler draws)}. On the training photos: all of
+    a class's photos, and their left halves (the right halves are scored against). Held out: the
+    held-out photos, and the photos the weights were trained on."""
+    if held_out is None:
+        return {name: (ph, [_half(p, 0) for p in ph]) for name, ph in photos.items()}
+    split = {}
+    for name, chosen in held_out.items():
+        class_photos = photos.get(name, [])
+        missing = sorted(set(chosen) - {p.name for p in class_photos})
+        if missing:
+            raise FileNotFoundError(
+                f"the held-out photos {', '.join(missing)} of {name} are not in the data folder"
+            )
+        split[name] = (
+            [p for p in class_photos if p.name in chosen],
+            [p for p in class_photos if p.name not in chosen],
+        )
+    return split
+
+
+def held_out_photos(weights_dir: Path) -> dict[str, list[str]]:
+    """The photos the texture GAN at `weights_dir` was trained without, from its card."""
+    held = read_card("texture_gan", weights_dir).get("held_out_photos")
+    if not held:
+        raise FileNotFoundError(
+            f"the texture GAN in {weights_dir} was trained on every photo, so none is unseen: "
+            "train one with 'weathering train textures --hold-out SHARE' to score it on photos "
+            "it never saw"
+        )
+    return held
 
 
 def tile_crops(tiles: torch.Tensor, rng) -> torch.Tensor:
@@ -67,15 +101,21 @@ def evaluate(
     count: int = 32,
     critic_steps: int = 300,
     seed: int = 0,
+    held_out: bool = False,
 ) -> dict:
+    """held_out: score weights trained with --hold-out on the photos they never saw."""
     rng = np.random.default_rng(seed)
     sampler_rng = np.random.default_rng([seed, 1])  # its own: the other draws stay as they were
+    held = held_out_photos(weights_dir) if held_out else None
     gan = GanTextures(load_model("texture_gan", weights_dir)[0])
     presets = load_presets(Settings.from_env().presets_dir)
-    photos = load_all(data)
+    photos = split_for_scoring(load_all(data), held)
     report: dict = {"crop": CROP, "count": count, "seed": seed, "classes": {}}
-    pooled = {"real": [], "gan": [], "procedural": []}
-    for name, class_photos in photos.items():
+    if held:
+        report["held_out_photos"] = held
+        report["sampler_draws"] = "the photos the weights were trained on"
+    pooled = {"real": [], "gan": [], "procedural": [], "sampler": []}
+    for name, (class_photos, sampled_photos) in photos.items():
         if name not in gan.classes or name not in presets:
             report["classes"][name] = {"skipped": "the GAN or the presets do not know this class"}
             continue
@@ -97,23 +137,25 @@ def evaluate(
             ]
         )
         gan_crops, proc_crops = tile_crops(gan_tiles, rng), tile_crops(proc_tiles, rng)
+        sampled = sampler_crops(sampled_photos, count, sampler_rng)
         report["classes"][name] = _class_report(
             real_a,
             real_b,
-            sampler_crops(class_photos, count, sampler_rng),
+            sampled,
             (gan_tiles, gan_crops),
             (proc_tiles, proc_crops),
-            class_photos,
+            class_photos if held is None else sampled_photos,  # copying is of training photos
         )
         pooled["real"] += [real_a, real_b]
         pooled["gan"].append(gan_crops)
         pooled["procedural"].append(proc_crops)
-    real = torch.cat(pooled["real"])
+        pooled["sampler"].append(sampled)
+    real = pooled.pop("real")
+    # The sampler's crops too: photos against photos, or, held out, what a perfect copy of the
+    # training photos would score.
     report["two_sample_accuracy"] = {
-        "gan": metrics.two_sample_accuracy(real, torch.cat(pooled["gan"]), critic_steps, seed),
-        "procedural": metrics.two_sample_accuracy(
-            real, torch.cat(pooled["procedural"]), critic_steps, seed
-        ),
+        name: metrics.two_sample_accuracy(torch.cat(real), torch.cat(crops), critic_steps, seed)
+        for name, crops in pooled.items()
     }
     scored = [c for c in report["classes"].values() if "skipped" not in c]
     report["targets"] = {

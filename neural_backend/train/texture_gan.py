@@ -38,10 +38,23 @@ from torch import Tensor
 
 from neural_backend.colour import RGB_TO_XYZ, WHITE
 from neural_backend.config import Settings
-from neural_backend.data.texture_photos import augment, list_classes, load_all, random_crop
+from neural_backend.data.texture_photos import (
+    augment,
+    hold_out,
+    list_classes,
+    load_all,
+    names,
+    random_crop,
+)
 from neural_backend.eval.texture_metrics import content, radial_power
 from neural_backend.generators import procedural
-from neural_backend.models.registry import count_parameters, create_model, load_model, save_model
+from neural_backend.models.registry import (
+    count_parameters,
+    create_model,
+    load_model,
+    read_card,
+    save_model,
+)
 from neural_backend.models.texture_gan import Latent, TextureGenerator
 from neural_backend.presets import load_presets
 from neural_backend.train.common import (
@@ -105,6 +118,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="the classes --procedural-mix applies to (default: every class)",
     )
     parser.add_argument(
+        "--hold-out",
+        type=float,
+        default=0.0,
+        metavar="SHARE",
+        help="train without this share of each class's photos (at least one), named in the card, "
+        "so that 'eval textures --held-out' can score the weights on photos they never saw",
+    )
+    parser.add_argument(
         "--init-from",
         type=Path,
         help="start the generator (and critic, where saved) from these weights wherever names "
@@ -151,6 +172,43 @@ def mixed_classes(args, classes: list[str]) -> tuple[dict[str, float], dict | No
             f"--procedural-classes: no training photos or no preset for {', '.join(unknown)}"
         )
     return {name: args.procedural_mix for name in chosen}, presets
+
+
+def training_photos(
+    args, photos: dict, start: tuple[Path, dict] | None
+) -> tuple[dict, dict | None]:
+    """The photos to train on, and {class: names} of those held out (None: none). start: the
+    folder and card of the weights training starts from (--resume or --init-from). Photos those
+    weights saw can't be held out from them, nor photos they were held out from be shown to them."""
+    held = None
+    if args.hold_out:
+        try:
+            photos, held_photos = hold_out(photos, args.hold_out)
+        except ValueError as error:
+            raise SystemExit(f"--hold-out: {error}") from None
+        held = names(held_photos)
+    folder, card = start or (None, {})
+    before = card.get("held_out_photos")
+    if start and before != held:
+        raise SystemExit(
+            f"the weights in {folder} were trained without {_listed(before)}; train on from them "
+            "with the --hold-out they were trained with, so those photos stay unseen"
+            if before
+            else f"the weights in {folder} were trained on every photo, so none would be unseen: "
+            "hold photos out when training from scratch"
+        )
+    return photos, held
+
+
+def initial_card(init_from: Path | None) -> tuple[Path, dict] | None:
+    """The folder and card of --init-from's generator, where it has one."""
+    if init_from and (init_from / f"{NAME}.json").exists():
+        return init_from, read_card(NAME, init_from)
+    return None
+
+
+def _listed(photos: dict[str, list[str]]) -> str:
+    return "; ".join(f"{name}: {', '.join(chosen)}" for name, chosen in photos.items())
 
 
 def procedural_crop(preset, rng: np.random.Generator) -> Tensor:
@@ -348,13 +406,16 @@ def train(args: argparse.Namespace) -> None:
         )
     classes = list_classes(args.data)
     procedural_mix, presets = mixed_classes(args, classes)  # refused before anything loads
+    if not 0 <= args.hold_out < 1:
+        raise SystemExit(f"--hold-out is a share from 0 to 1, got {args.hold_out}")
     config = {"classes": classes}
     if args.resume:
         generator, card = load_model(NAME, args.resume)
-        config = card["config"]
+        config, start = card["config"], (args.resume, card)
     else:
         generator = create_model(NAME, config)
-    photos = load_all(args.data)
+        start = initial_card(args.init_from)
+    photos, held_out = training_photos(args, load_all(args.data), start)
     targets, colour_targets, chroma_targets = (
         t.to(device) for t in target_statistics(photos, classes, rng)
     )
@@ -428,6 +489,7 @@ def train(args: argparse.Namespace) -> None:
                 chroma_weight=args.chroma_weight,
                 diversity_weight=args.diversity_weight,
                 procedural_mix=procedural_mix,
+                held_out_photos=held_out,
                 initialized_from=str(args.init_from) if args.init_from else None,
             )
             save_model(average, NAME, card, args.out_dir)

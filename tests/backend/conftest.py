@@ -69,3 +69,23 @@ def tiny_textures(tmp_path_factory):
     opacity[:, :200] = 255
     Image.fromarray(opacity).save(root / "rust" / "rust1_opacity.png")
     return root
+
+
+@pytest.fixture(scope="session")
+def textures_to_hold_out(tmp_path_factory):
+    """Four photos a class, enough to hold some out: moss's four are four different colours;
+    rust's are one picture, saved four times, so any of them stands for the others."""
+    root = tmp_path_factory.mktemp("textures_to_hold_out")
+    rng = np.random.default_rng(2)
+    tints = {"moss": [(40, 110, 30), (90, 140, 60), (30, 60, 25), (160, 170, 120)]}
+    rust = np.clip(np.array((150, 70, 30)) + rng.integers(-40, 40, (256, 320, 1)), 0, 255)
+    for name in ("moss", "rust"):
+        (root / name).mkdir()
+        for index in range(4):
+            if name == "moss":
+                noise = rng.integers(-30, 30, (256, 320, 1))
+                photo = np.clip(np.array(tints["moss"][index]) + noise, 0, 255)
+            else:
+                photo = rust
+            Image.fromarray(photo.astype(np.uint8)).save(root / name / f"{name}{index}.jpg")
+    return root

@@ -4,6 +4,7 @@ import imageio.v3 as iio
 import pytest
 
 from neural_backend.cli import main
+from neural_backend.models.registry import WEIGHTS_DIR
 
 
 def test_textures_writes_numbered_sets(tmp_path, capsys):
@@ -173,6 +174,51 @@ def test_evaluate_textures_reports_baselines_and_floor(tiny_textures, capsys):
         (moss["spectrum"]["gan"] + other["classes"]["moss"]["spectrum"]["gan"]) / 2
     )
     assert both["mean"]["seed"] == [0, 1]
+
+
+def test_evaluate_textures_on_the_photos_the_weights_never_saw(
+    textures_to_hold_out, tmp_path, capsys
+):
+    data = str(textures_to_hold_out)
+
+    def evaluate(weights, *extra):
+        command = ["eval", "textures", "--data", data, "--json", "--count", "4"]
+        main([*command, "--critic-steps", "5", "--weights-dir", str(weights), *extra])
+        return json.loads(capsys.readouterr().out)
+
+    with pytest.raises(SystemExit, match="trained on every photo, so none is unseen"):
+        evaluate(WEIGHTS_DIR, "--held-out")
+    train = ["train", "textures", "--data", data, "--out-dir", str(tmp_path), "--steps", "1"]
+    main([*train, "--batch", "2", "--sample-every", "1", "--hold-out", "0.25"])
+    capsys.readouterr()
+    report = evaluate(tmp_path, "--held-out", "--into-card")
+    card = json.loads((tmp_path / "texture_gan.json").read_text())
+    assert report["held_out_photos"] == card["held_out_photos"]
+    assert report["sampler_draws"] == "the photos the weights were trained on"
+    assert set(report["two_sample_accuracy"]) == {"gan", "procedural", "sampler"}
+    # Recorded beside the scores on the training photos, not over them.
+    assert card["evaluation"][f"{textures_to_hold_out.name}, held out"]["seed"] == 0
+    # Moss's photos are four colours, so the three trained on, reproduced exactly (the sampler
+    # floor), are far from the one held out, however alike that photo's halves are.
+    moss = report["classes"]["moss"]["colour"]
+    assert moss["sampler_floor"] > 3 * moss["floor"]
+
+
+def test_photo_splits_say_how_far_a_class_s_photos_are_from_its_unseen_ones(
+    textures_to_hold_out, capsys
+):
+    command = ["eval", "textures", "--data", str(textures_to_hold_out), "--photo-splits"]
+    main([*command, "--json", "--count", "8"])
+    report = json.loads(capsys.readouterr().out)
+    moss, rust = report["classes"]["moss"], report["classes"]["rust"]
+    assert moss["splits"] == rust["splits"] == 6  # every way of holding out two of four
+    # Four colours: no copy of two of them comes near the other two; one picture four times:
+    # a copy of any of them is as near as the held-out photos' own halves are.
+    assert moss["colour"]["copy_over_floor_min"] > 3
+    assert moss["colour"]["share_within_1.5x_floor"] == 0
+    assert rust["colour"]["copy_over_floor_geometric_mean"] < 1.5
+    with pytest.raises(SystemExit, match="measures photos, not weights"):
+        main([*command, "--into-card"])
 
 
 def test_weather_image_writes_the_aged_image_and_its_decay_map(tmp_path, capsys):

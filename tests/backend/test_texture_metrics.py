@@ -1,9 +1,10 @@
 import numpy as np
+import pytest
 import torch
 
 from neural_backend.data.texture_photos import TexturePhoto
 from neural_backend.eval import texture_metrics as metrics
-from neural_backend.eval.texture_gan import real_crops, sampler_crops
+from neural_backend.eval.texture_gan import real_crops, sampler_crops, split_for_scoring
 from neural_backend.generators.noise import fractal_noise
 
 
@@ -47,3 +48,15 @@ def test_the_sampler_floor_draws_photos_as_a_generator_draws_textures():
     assert torch.equal(brightness[::2], brightness[1::2])  # two crops of each texture's photo
     assert set(brightness.tolist()) == {0.0, 1.0}
     assert drawn[:, 0].mean() != 0.5  # random proportions, as sixteen seeds give
+
+
+def test_held_out_photos_are_scored_against_and_the_others_sampled():
+    photos = {"rust": [TexturePhoto(n, torch.rand(4, 8, 10), None, False) for n in "abc"]}
+    scored, sampled = split_for_scoring(photos, {"rust": ["b"]})["rust"]
+    assert [p.name for p in scored] == ["b"] and [p.name for p in sampled] == ["a", "c"]
+    assert sampled[0].maps.shape[-1] == 10  # whole photos: none of them is scored against
+    # On the training photos: every photo scored, the left halves of the same photos sampled.
+    scored, sampled = split_for_scoring(photos, None)["rust"]
+    assert len(scored) == 3 and torch.equal(sampled[1].maps, photos["rust"][1].maps[..., :5])
+    with pytest.raises(FileNotFoundError, match="the held-out photos d of rust are not"):
+        split_for_scoring(photos, {"rust": ["b", "d"]})

@@ -10,7 +10,7 @@ from safetensors.torch import load_file
 
 from neural_backend.cli import main
 from neural_backend.data.camvid import load_split
-from neural_backend.models.registry import create_model, load_model, save_model
+from neural_backend.models.registry import WEIGHTS_DIR, create_model, load_model, save_model
 from neural_backend.train.harmonization import starting_model, training_batches
 
 
@@ -216,6 +216,45 @@ def test_texture_training_writes_weights_card_curves_and_samples(tiny_textures, 
 def test_a_bad_procedural_mix_is_refused_by_name(tiny_textures, tmp_path, mix, message):
     with pytest.raises(SystemExit, match=message):
         main(["train", "textures", "--data", str(tiny_textures), "--out-dir", str(tmp_path), *mix])
+
+
+def test_texture_training_never_sees_the_photos_it_holds_out(
+    textures_to_hold_out, tmp_path, monkeypatch
+):
+    import neural_backend.train.texture_gan as trainer
+
+    cropped = set()
+
+    def recording_crop(photo, *args, **kwargs):
+        cropped.add(photo.name)
+        return original_crop(photo, *args, **kwargs)
+
+    original_crop = trainer.random_crop
+    monkeypatch.setattr(trainer, "random_crop", recording_crop)
+    data, out = str(textures_to_hold_out), str(tmp_path)
+    train = ["train", "textures", "--data", data, "--steps", "2", "--batch", "2"]
+    main([*train, "--out-dir", out, "--sample-every", "2", "--hold-out", "0.25"])
+    held = _card(tmp_path, "texture_gan")["held_out_photos"]
+    assert {name: len(chosen) for name, chosen in held.items()} == {"moss": 1, "rust": 1}
+    unseen = {photo for chosen in held.values() for photo in chosen}
+    assert len(cropped) == 6 and not cropped & unseen  # every other photo, never those
+    # Resumed on every photo, the weights would see them: refused, naming them.
+    with pytest.raises(SystemExit, match=f"trained without moss: {held['moss'][0]}; rust"):
+        main([*train, "--out-dir", str(tmp_path / "more"), "--resume", out])
+    # Nor can weights that saw every photo claim to have been trained without some.
+    for start in ("--resume", "--init-from"):
+        with pytest.raises(SystemExit, match="trained on every photo, so none would be unseen"):
+            main(
+                [
+                    *train,
+                    "--out-dir",
+                    str(tmp_path / "more"),
+                    start,
+                    str(WEIGHTS_DIR),
+                    "--hold-out",
+                    "0.25",
+                ]
+            )
 
 
 def test_training_without_data_says_so(tmp_path):
