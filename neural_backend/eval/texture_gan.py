@@ -25,7 +25,7 @@ from neural_backend.data.texture_photos import TexturePhoto, load_all, random_cr
 from neural_backend.eval import texture_metrics as metrics
 from neural_backend.generators import procedural
 from neural_backend.generators.gan import GanTextures
-from neural_backend.models.registry import WEIGHTS_DIR, load_model, read_card
+from neural_backend.models.registry import WEIGHTS_DIR, load_model
 from neural_backend.presets import load_presets
 
 CROP = 128  # output pixels; a 1024² texture covers a 1024-pixel photo, so crops compare 1:1
@@ -73,9 +73,9 @@ def split_for_scoring(
     return split
 
 
-def held_out_photos(weights_dir: Path) -> dict[str, list[str]]:
+def held_out_photos(card: dict, weights_dir: Path) -> dict[str, list[str]]:
     """The photos the texture GAN at `weights_dir` was trained without, from its card."""
-    held = read_card("texture_gan", weights_dir).get("held_out_photos")
+    held = card.get("held_out_photos")
     if not held:
         raise FileNotFoundError(
             f"the texture GAN in {weights_dir} was trained on every photo, so none is unseen: "
@@ -106,8 +106,9 @@ def evaluate(
     """held_out: score weights trained with --hold-out on the photos they never saw."""
     rng = np.random.default_rng(seed)
     sampler_rng = np.random.default_rng([seed, 1])  # its own: the other draws stay as they were
-    held = held_out_photos(weights_dir) if held_out else None
-    gan = GanTextures(load_model("texture_gan", weights_dir)[0])
+    model, card = load_model("texture_gan", weights_dir)
+    held = held_out_photos(card, weights_dir) if held_out else None
+    gan = GanTextures(model)
     presets = load_presets(Settings.from_env().presets_dir)
     photos = split_for_scoring(load_all(data), held)
     report: dict = {"crop": CROP, "count": count, "seed": seed, "classes": {}}
